@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * xvs_tc.bpf.c - the TC hooks: what the XDP hook cannot do with a frame.
+ *
+ * xvs_tc_rx (clsact ingress, every port) is the receive hook of ports
+ * without the XDP flag - veths and taps by default, whose frames come from
+ * a local stack as GSO skbs with checksums left to offload: an skb
+ * redirect keeps both, so TCP runs at full speed.  At XDP ports it sees
+ * only frames xvs_xdp_rx passed up, runs the same pipeline again (no rx
+ * count, no learning) and finishes the job with skb helpers: output to
+ * skb-only ports, delivery into another port's host stack (bpf_redirect
+ * with BPF_F_INGRESS), floods (bpf_clone_redirect per member).
+ *
+ * xvs_tc_tx (clsact egress, host ports) switches what the host stack sends
+ * out of a port: to the station's port when it is known behind another
+ * port, to every other port (and the wire) when it floods.
+ */
+/* Only UAPI structs (contexts, ethhdr) are read here, whose layout is
+ * fixed: no CO-RE relocations, which also keeps context accesses in the
+ * constant-offset form the verifier requires.
+ */
+#define BPF_NO_PRESERVE_ACCESS_INDEX
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "lib/ctx_skb.h"
+#include "lib/pipeline.h"
+
+#define TC_ACT_OK		0
+#define TC_ACT_SHOT		2
+#define TC_ACT_STOLEN		4
+#define TC_ACT_REDIRECT		7
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+static __always_inline void tc_count_tx(__u32 ifindex, __u32 len)
+{
+	struct xvs_port *p = bpf_map_lookup_elem(&xvs_ports, &ifindex);
+
+	if (p)
+		stats_tx(p->port_no, len);
+}
+
+/* Send a copy to every member of the flood group but `except`. */
+static __always_inline int tc_flood(struct __sk_buff *skb, struct xvs_frame *f,
+				    __u32 except)
+{
+	struct xvs_flood_key key = { .bridge = f->bridge, .vlan = f->vlan };
+	struct xvs_members *m;
+	__u32 i, ifindex;
+
+	m = bpf_map_lookup_elem(&xvs_members, &key);
+	if (!m)
+		return -XVS_DROP_NO_BRIDGE;
+	for (i = 0; i < XVS_MAX_GROUP_PORTS; i++) {
+		if (i >= m->count)
+			break;
+		ifindex = m->ifindex[i];
+		if (ifindex == except)
+			continue;
+		if (bpf_clone_redirect(skb, ifindex, 0) == 0)
+			tc_count_tx(ifindex, f->len);
+	}
+	stats_event(XVS_EV_FLOOD);
+	return 0;
+}
+
+static __always_inline int tc_forward(struct xvs_frame *f, __u64 flags)
+{
+	tc_count_tx(f->out_ifindex, f->len);
+	return bpf_redirect(f->out_ifindex, flags);
+}
+
+SEC("tc")
+int xvs_tc_rx(struct __sk_buff *skb)
+{
+	struct xvs_frame f = {};
+	int ret;
+
+	ret = xvs_pipeline(skb, &f, -1);
+	if (ret == -XVS_DROP_NO_PORT)
+		return TC_ACT_OK;	/* being detached: not ours any more */
+	if (ret < 0) {
+		stats_drop(f.port_no, -ret);
+		return TC_ACT_SHOT;
+	}
+	stats_event(XVS_EV_TC_RX);
+
+	switch (f.verdict) {
+	case XVS_V_FORWARD:
+		stats_event(XVS_EV_FORWARD);
+		return tc_forward(&f, 0);
+	case XVS_V_HOST_OF:
+		stats_event(XVS_EV_TO_HOST);
+		return tc_forward(&f, BPF_F_INGRESS);
+	case XVS_V_FLOOD:
+		ret = tc_flood(skb, &f, f.ifindex);
+		if (ret < 0) {
+			stats_drop(f.port_no, -ret);
+			return TC_ACT_SHOT;
+		}
+		if (!(f.port_flags & XVS_PORT_F_HOST))
+			return TC_ACT_STOLEN;
+		stats_event(XVS_EV_TO_HOST);
+		return TC_ACT_OK;
+	default:
+		stats_event(XVS_EV_TO_HOST);
+		return TC_ACT_OK;
+	}
+}
+
+SEC("tc")
+int xvs_tc_tx(struct __sk_buff *skb)
+{
+	__u32 iif = skb->ingress_ifindex;
+	struct xvs_frame f = {};
+	int ret;
+
+	/* Frames the switch itself sends out of this port came in on a port:
+	 * they are switched already.  Only the host's own traffic is ours.
+	 */
+	if (iif && bpf_map_lookup_elem(&xvs_ports, &iif))
+		return TC_ACT_OK;
+	ret = xvs_pipeline(skb, &f, 0);
+	if (ret < 0)
+		return TC_ACT_OK;	/* the host's business; let it out */
+
+	switch (f.verdict) {
+	case XVS_V_FORWARD:
+		return tc_forward(&f, 0);
+	case XVS_V_HOST_OF:
+		return tc_forward(&f, BPF_F_INGRESS);
+	case XVS_V_FLOOD:
+		tc_flood(skb, &f, f.ifindex);
+		return TC_ACT_OK;	/* and out on the wire */
+	default:
+		return TC_ACT_OK;
+	}
+}

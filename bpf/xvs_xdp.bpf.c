@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * xvs_xdp.bpf.c - the XDP hook: the switch's fast path on every port.
+ *
+ * xvs_xdp_rx runs on receive at ports with the XDP flag (NICs by default),
+ * takes the pipeline's verdict and acts on it with XDP redirects: one port
+ * through the xvs_tx devmap, a flood as a broadcast redirect over the
+ * (bridge, VLAN) flood group with the ingress port excluded.  Both maps
+ * hold only XDP ports.  What XDP cannot do it passes up to the TC hook of
+ * the same interface (xvs_tc.bpf.c): output to a port that takes skbs only
+ * (veths, taps), delivery to the host stack of another port, and floods
+ * that must reach such ports or the host stack as well.
+ *
+ * xvs_xdp_tx is the devmap egress program of every port: it runs once per
+ * frame and port a redirect sends, and counts transmissions.
+ *
+ * Both accept multi-buffer frames (xdp.frags), so a port keeps its MTU
+ * and veth peers keep GSO/TSO: the pipeline reads only the linear head.
+ */
+/* Only UAPI structs (contexts, ethhdr) are read here, whose layout is
+ * fixed: no CO-RE relocations, which also keeps context accesses in the
+ * constant-offset form the verifier requires.
+ */
+#define BPF_NO_PRESERVE_ACCESS_INDEX
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "lib/ctx_xdp.h"
+#include "lib/pipeline.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+static __always_inline int xdp_drop(struct xvs_frame *f, int reason)
+{
+	stats_drop(f->port_no, reason);
+	return XDP_DROP;
+}
+
+static __always_inline int xdp_flood(struct xdp_md *ctx, struct xvs_frame *f)
+{
+	struct xvs_flood_key key = { .bridge = f->bridge, .vlan = f->vlan };
+	struct xvs_members *m;
+	void *group;
+	long ret;
+
+	m = bpf_map_lookup_elem(&xvs_members, &key);
+	if (!m)
+		return xdp_drop(f, XVS_DROP_NO_BRIDGE);
+	/* Some member takes skbs only, the host stack wants its copy, or the
+	 * frame is multi-buffer (a broadcast redirect clones only the linear
+	 * part): TC floods it.
+	 */
+	if (m->skb_count || (f->port_flags & XVS_PORT_F_HOST) ||
+	    f->len > ctx_linear_len(ctx))
+		return XDP_PASS;
+	group = bpf_map_lookup_elem(&xvs_flood, &key);
+	if (!group)
+		return xdp_drop(f, XVS_DROP_NO_BRIDGE);
+	ret = bpf_redirect_map(group, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
+	if (ret != XDP_REDIRECT)
+		return xdp_drop(f, XVS_DROP_FLOOD_FAIL);
+	stats_event(XVS_EV_FLOOD);
+	return XDP_REDIRECT;
+}
+
+SEC("xdp.frags")
+int xvs_xdp_rx(struct xdp_md *ctx)
+{
+	struct xvs_frame f = {};
+	long ret;
+
+	ret = xvs_pipeline(ctx, &f, 1);
+	if (ret < 0)
+		return xdp_drop(&f, -ret);
+
+	switch (f.verdict) {
+	case XVS_V_FORWARD:
+		/* A port missing from xvs_tx takes skbs only: TC sends it. */
+		ret = bpf_redirect_map(&xvs_tx, f.out_ifindex, XDP_PASS);
+		if (ret == XDP_REDIRECT)
+			stats_event(XVS_EV_FORWARD);
+		return ret;
+	case XVS_V_FLOOD:
+		return xdp_flood(ctx, &f);
+	default:
+		/* HOST, HOST_OF: the TC hook takes it from here. */
+		return XDP_PASS;
+	}
+}
+
+SEC("xdp.frags/devmap")
+int xvs_xdp_tx(struct xdp_md *ctx)
+{
+	__u32 ifindex = ctx->egress_ifindex;
+	struct xvs_port *p = bpf_map_lookup_elem(&xvs_ports, &ifindex);
+
+	if (p)
+		stats_tx(p->port_no, bpf_xdp_get_buff_len(ctx));
+	return XDP_PASS;
+}

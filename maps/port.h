@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * maps/port.h - ports and bridges.
+ *
+ * A port is an interface attached to a bridge.  xvs_ports maps the kernel
+ * ifindex (what the hooks see) to the port's configuration; the port number
+ * indexes the per-port counters.  xvs_bridges holds each bridge's name and
+ * learning limits, so the whole switch configuration lives in pinned maps
+ * and a restarted daemon, or xvsctl on its own, can read it back.
+ *
+ * Writers: xvsd only.  Readers: the fast path (every frame), xvsctl.
+ */
+#ifndef XVS_MAPS_PORT_H
+#define XVS_MAPS_PORT_H
+
+#include "common.h"
+
+enum xvs_port_flags {
+	/* The port receives at the XDP hook and takes XDP redirects; else
+	 * it receives at TC and takes skbs only (veths and taps by default:
+	 * their frames come from a local stack, with checksums left to
+	 * offload and GSO, which an XDP redirect would lose).
+	 */
+	XVS_PORT_F_XDP		= 1U << 5,
+	/* XDP program attached natively (driver mode); else generic (skb). */
+	XVS_PORT_F_XDP_NATIVE	= 1U << 0,
+	/* The host stack behind this port is a station on the bridge: it
+	 * gets broadcast and multicast too, and its own traffic out of the
+	 * interface is switched to the other ports (TC egress hook).
+	 */
+	XVS_PORT_F_HOST		= 1U << 1,
+	/* xvsd created the clsact qdisc and removes it on detach. */
+	XVS_PORT_F_OWN_CLSACT	= 1U << 2,
+	/* The interface is a veth. */
+	XVS_PORT_F_VETH		= 1U << 3,
+	/* The interface is a tap/tun device. */
+	XVS_PORT_F_TAP		= 1U << 4,
+};
+
+/* Value of xvs_ports, keyed by __u32 ifindex. */
+struct xvs_port {
+	__u32 ifindex;			/* kernel interface index */
+	__u32 bridge;			/* bridge id, index into xvs_bridges */
+	__u16 port_no;			/* 1..XVS_MAX_PORTS-1, counter index */
+	__u16 flags;			/* enum xvs_port_flags */
+	__u32 mtu;			/* interface MTU when attached, bytes */
+	__u8  mac[XVS_ETH_ALEN];	/* interface MAC address */
+	__u8  pad[2];
+	char  name[XVS_NAME_LEN];	/* interface name when attached */
+};
+
+/* Value of xvs_bridges, indexed by bridge id (0 = unused slot). */
+struct xvs_bridge {
+	char  name[XVS_NAME_LEN];	/* bridge name; "" = slot unused */
+	__u32 id;			/* == the index, for readers of dumps */
+	__u32 mac_limit;		/* max learned MACs, 0 = default */
+	__u32 ageing_s;			/* MAC ageing time, seconds */
+	__u32 pad;
+	__u64 learn_refused;		/* LEARNs refused: bridge at mac_limit */
+	__u64 learned;			/* MACs learned since the bridge was made */
+};
+
+/* Key of xvs_flood: one flood group per (bridge, VLAN).  VLAN 0 until the
+ * datapath is VLAN-aware.
+ */
+struct xvs_flood_key {
+	__u32 bridge;			/* bridge id */
+	__u16 vlan;			/* VLAN id, host order */
+	__u16 pad;
+};
+
+/* Value of xvs_members: the ports of one flood group as a flat list, for
+ * the TC path, which floods with bpf_clone_redirect() (skbs cannot be
+ * broadcast-redirected the way XDP frames are).  Same key as xvs_flood,
+ * whose devmap holds only the XDP ports: XDP floods by itself only when
+ * skb_count is 0, and passes the frame to TC otherwise.
+ */
+struct xvs_members {
+	__u32 count;				/* valid entries in ifindex[] */
+	__u32 skb_count;			/* of them, ports without XDP */
+	__u32 ifindex[XVS_MAX_GROUP_PORTS];	/* member interfaces */
+};
+
+#endif /* XVS_MAPS_PORT_H */

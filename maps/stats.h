@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * maps/stats.h - counters.
+ *
+ * All counters are per-CPU (no atomics on the fast path); readers sum the
+ * CPUs.  xvs_pstats is indexed by port number, xvs_drops by drop reason,
+ * xvs_events by enum xvs_event.  The string tables that name these enums
+ * live in userspace (loader/names.c), one table per enum.
+ */
+#ifndef XVS_MAPS_STATS_H
+#define XVS_MAPS_STATS_H
+
+#include "common.h"
+
+/* Why the fast path dropped a frame.  Stages return the negated value. */
+enum xvs_drop_reason {
+	XVS_DROP_NONE = 0,
+	XVS_DROP_TRUNCATED,	/* shorter than an Ethernet header */
+	XVS_DROP_SRC_MCAST,	/* source MAC is multicast or broadcast */
+	XVS_DROP_SRC_ZERO,	/* source MAC is 00:00:00:00:00:00 */
+	XVS_DROP_NO_PORT,	/* ingress interface is not (any more) a port */
+	XVS_DROP_NO_BRIDGE,	/* the port's bridge has no flood group */
+	XVS_DROP_HAIRPIN,	/* destination is behind the ingress port */
+	XVS_DROP_NO_EGRESS,	/* destination port has no transmit entry */
+	XVS_DROP_FLOOD_FAIL,	/* broadcast redirect refused */
+	XVS_DROP_MAX,
+};
+
+/* Things the fast path did that are not drops, for `xvsctl stats`. */
+enum xvs_event {
+	XVS_EV_FORWARD = 0,	/* unicast to one known port */
+	XVS_EV_FLOOD,		/* flooded to the bridge */
+	XVS_EV_TO_HOST,		/* passed up the host stack */
+	XVS_EV_UPCALL,		/* upcall written to the ring buffer */
+	XVS_EV_UPCALL_RATELIMIT,/* upcall suppressed by the rate limit */
+	XVS_EV_UPCALL_RINGFULL,	/* upcall lost: ring buffer full */
+	XVS_EV_LEARN_PENDING,	/* upcall skipped: same MAC already sent */
+	XVS_EV_TC_RX,		/* frames that ran the pipeline at TC */
+	XVS_EV_MAX,
+};
+
+/* Value of xvs_pstats (per-CPU), indexed by port number. */
+struct xvs_port_stats {
+	__u64 rx_packets;	/* frames received from the port */
+	__u64 rx_bytes;		/* their bytes, Ethernet header on */
+	__u64 tx_packets;	/* frames sent to the port */
+	__u64 tx_bytes;
+	__u64 rx_dropped;	/* received frames dropped (any reason) */
+	__u64 tx_dropped;	/* frames for the port that could not be sent */
+};
+
+#endif /* XVS_MAPS_STATS_H */
