@@ -1,0 +1,115 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# xvs - one entry point for building, testing and running the switch.
+# `make help` lists the targets.  Quiet by default; V=1 shows commands.
+
+OUTPUT		?= .output
+CLANG		?= clang
+BPFTOOL		?= bpftool
+CC		?= cc
+PREFIX		?= /usr/local
+
+ARCH		:= $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+CFLAGS		?= -g -O2
+CFLAGS		+= -Wall -Wextra -Wno-unused-parameter -Werror -std=gnu11 \
+		   -I. -I$(OUTPUT) -D_GNU_SOURCE
+BPF_CFLAGS	:= -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I.
+LDLIBS		:= -lbpf -lelf -lz -ljson-c
+
+BPF_PROGS	:= xvs_xdp xvs_tc
+BPF_OBJS	:= $(patsubst %,$(OUTPUT)/%.bpf.o,$(BPF_PROGS))
+SKELS		:= $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_PROGS))
+
+# Code both xvsd and xvsctl link: logging, names, pinned-map access, JSON.
+COMMON_SRCS	:= loader/log.c loader/names.c loader/pin.c loader/util.c
+XVSD_SRCS	:= $(COMMON_SRCS) loader/xvsd.c loader/datapath.c loader/objpin.c \
+		   loader/port.c loader/fdb.c loader/upcall.c loader/ctl_server.c \
+		   loader/netlink.c
+XVSCTL_SRCS	:= $(COMMON_SRCS) ctl/xvsctl.c ctl/show.c ctl/fdb.c \
+		   ctl/client.c ctl/print.c ctl/state.c ctl/stats.c ctl/config.c
+
+XVSD_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(XVSD_SRCS))
+XVSCTL_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(XVSCTL_SRCS))
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-10s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.SECONDARY: $(BPF_OBJS)
+.PHONY: all help deps clean test vmtest bench demo demo-down install selftests
+
+all: $(OUTPUT)/xvsd $(OUTPUT)/xvsctl
+
+help:
+	@echo 'make            build xvsd and xvsctl into $(OUTPUT)/'
+	@echo 'make deps       install the Debian packages the project needs'
+	@echo 'make demo       install, build, run the switch on a demo topology'
+	@echo 'make demo-down  tear the demo down'
+	@echo 'make test       install, build and run the whole test suite'
+	@echo 'make selftests  build the test artefacts only'
+	@echo 'make install    install xvsd and xvsctl under $(PREFIX)'
+	@echo 'make clean      remove build outputs'
+	@echo 'V=1             show full commands'
+
+deps:
+	$(Q)tools/deps.sh
+
+$(OUTPUT) $(OUTPUT)/loader $(OUTPUT)/ctl:
+	$(Q)mkdir -p $@
+
+# The BPF side: clang -> object -> skeleton.
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c vmlinux.h | $(OUTPUT)
+	$(call msg,CLANG-BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
+
+# Userspace objects wait for the skeletons (only datapath.c includes them).
+$(OUTPUT)/loader/%.o: loader/%.c $(SKELS) | $(OUTPUT)/loader
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/ctl/%.o: ctl/%.c | $(OUTPUT)/ctl
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/xvsd: $(XVSD_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUTPUT)/xvsctl: $(XVSCTL_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+selftests: all
+	$(Q)$(MAKE) --no-print-directory -C selftests
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -C selftests
+	$(Q)$(MAKE) --no-print-directory -C selftests run_tests
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)examples/demo.sh up
+
+demo-down:
+	$(Q)examples/demo.sh down
+
+install: all
+	install -D -m 0755 $(OUTPUT)/xvsd $(DESTDIR)$(PREFIX)/sbin/xvsd
+	install -D -m 0755 $(OUTPUT)/xvsctl $(DESTDIR)$(PREFIX)/sbin/xvsctl
+
+clean:
+	$(call msg,CLEAN,)
+	$(Q)rm -rf $(OUTPUT)
+	$(Q)$(MAKE) --no-print-directory -C selftests clean
+
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/loader/*.d $(OUTPUT)/ctl/*.d)

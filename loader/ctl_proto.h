@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * loader/ctl_proto.h - the control protocol between xvsctl and xvsd.
+ *
+ * A client connects to the instance's unix stream socket (mode 0600, root
+ * only), writes one JSON object ended by a newline, and reads one JSON
+ * object back; then the connection closes.  Requests name a command in
+ * "cmd"; replies carry "ok": true and the command's results, or "error":
+ * a one-line message and "code": the exit status xvsctl should use (1 for
+ * a failure, 2 for bad usage or something not found).
+ *
+ *   cmd          arguments                                 result
+ *   ping         -                                         pid, instance
+ *   attach       bridge, ifaces[], [hook], [xdp_mode], [host]
+ *                                                          ports[] {iface, port_no, hook, host}
+ *                hook: "auto" (tc for veths and taps, xdp otherwise) |
+ *                "xdp" | "tc"; xdp_mode: "auto" (native, else generic
+ *                with a warning) | "native" | "skb"; host: true/false
+ *                (default: true when the interface carries IP addresses)
+ *                result hook: "tc" | "xdp-native" | "xdp-generic"
+ *   detach       ifaces[]                                  -
+ *   bridge_set   bridge, [ageing] s, [mac_limit] n         -  (creates it)
+ *   fdb_add      mac, dev, [vlan]                          -  (static entry)
+ *   fdb_del      mac, dev | bridge, [vlan]                 -
+ *   fdb_flush    [bridge], [dev]                           -  (learned only)
+ *   stop         [cleanup] bool                            -  (daemon exits;
+ *                with cleanup every port is detached and pins removed)
+ *
+ * Any reply may carry "warnings": [strings] to print.
+ * Reads (show, fdb show, stats) do not use the socket: xvsctl reads the
+ * pinned maps, so they work while the daemon is down.
+ */
+#ifndef XVS_CTL_PROTO_H
+#define XVS_CTL_PROTO_H
+
+#define CTL_MAX_MSG	(64 * 1024)
+
+enum ctl_code {
+	CTL_OK = 0,
+	CTL_FAILED = 1,
+	CTL_USAGE = 2,		/* bad usage, or the object does not exist */
+};
+
+#endif /* XVS_CTL_PROTO_H */

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * loader/ctl_server.c - the daemon's end of the control protocol
+ * (ctl_proto.h): a unix stream socket, mode 0600, one JSON request and one
+ * JSON reply per connection.  A request is read with a short timeout, so
+ * a stuck client cannot hold up the event loop for long.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <bpf/bpf.h>
+
+#include "xvsd.h"
+#include "ctl_proto.h"
+#include "log.h"
+#include "util.h"
+#include "maps/port.h"
+#include "maps/fdb.h"
+
+struct ctl_req {
+	struct xvsd *d;
+	json_object *req;
+	json_object *reply;
+	char err[512];
+	int code;
+};
+
+static const char *req_str(struct ctl_req *r, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(r->req, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int req_u32(struct ctl_req *r, const char *key, __u32 max, __u32 *out)
+{
+	json_object *v;
+	int64_t n;
+
+	if (!json_object_object_get_ex(r->req, key, &v))
+		return 0;
+	n = json_object_get_int64(v);
+	if (!json_object_is_type(v, json_type_int) || n < 0 || n > max) {
+		snprintf(r->err, sizeof(r->err), "'%s' must be a number from 0 to %u",
+			 key, max);
+		r->code = CTL_USAGE;
+		return -EINVAL;
+	}
+	*out = n;
+	return 0;
+}
+
+static int fail(struct ctl_req *r, int code, int e)
+{
+	r->code = code ? code : (e == -ENOENT || e == -ENODEV ||
+				 e == -EINVAL ? CTL_USAGE : CTL_FAILED);
+	return -1;
+}
+
+static json_object *req_ifaces(struct ctl_req *r)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(r->req, "ifaces", &v) ||
+	    !json_object_is_type(v, json_type_array) ||
+	    !json_object_array_length(v)) {
+		snprintf(r->err, sizeof(r->err), "no interfaces given");
+		r->code = CTL_USAGE;
+		return NULL;
+	}
+	return v;
+}
+
+static int cmd_attach(struct ctl_req *r)
+{
+	const char *bridge = req_str(r, "bridge") ?: "br0";
+	const char *mode = req_str(r, "xdp_mode") ?: "auto";
+	const char *hook = req_str(r, "hook") ?: "auto";
+	json_object *ifs, *host, *ports;
+	int h = -1, e;
+	size_t i;
+
+	if (strcmp(hook, "auto") && strcmp(hook, "xdp") && strcmp(hook, "tc")) {
+		snprintf(r->err, sizeof(r->err), "bad hook '%s' (auto, xdp or tc)", hook);
+		return fail(r, CTL_USAGE, 0);
+	}
+	if (strcmp(mode, "auto") && strcmp(mode, "native") && strcmp(mode, "skb")) {
+		snprintf(r->err, sizeof(r->err), "bad xdp_mode '%s' (auto, native or skb)", mode);
+		return fail(r, CTL_USAGE, 0);
+	}
+	if (json_object_object_get_ex(r->req, "host", &host))
+		h = json_object_get_boolean(host);
+	ifs = req_ifaces(r);
+	if (!ifs)
+		return -1;
+	ports = json_object_new_array();
+	json_object_object_add(r->reply, "ports", ports);
+	for (i = 0; i < json_object_array_length(ifs); i++) {
+		const char *name = json_object_get_string(json_object_array_get_idx(ifs, i));
+
+		e = port_attach(r->d, bridge, name, hook, mode, h, ports, r->err,
+				sizeof(r->err));
+		if (e)
+			return fail(r, 0, e);
+	}
+	return 0;
+}
+
+static int cmd_detach(struct ctl_req *r)
+{
+	json_object *ifs = req_ifaces(r);
+	size_t i;
+	int e;
+
+	if (!ifs)
+		return -1;
+	for (i = 0; i < json_object_array_length(ifs); i++) {
+		e = port_detach(r->d, json_object_get_string(json_object_array_get_idx(ifs, i)),
+				r->err, sizeof(r->err));
+		if (e)
+			return fail(r, 0, e);
+	}
+	return 0;
+}
+
+static int cmd_bridge_set(struct ctl_req *r)
+{
+	const char *name = req_str(r, "bridge");
+	__u32 ageing = 0, limit = 0;
+	int e;
+
+	if (!name) {
+		snprintf(r->err, sizeof(r->err), "no bridge given");
+		return fail(r, CTL_USAGE, 0);
+	}
+	if (req_u32(r, "ageing", 1000000, &ageing) ||
+	    req_u32(r, "mac_limit", XVS_FDB_MAX_SIZE, &limit))
+		return -1;
+	e = bridge_set(r->d, name, ageing, limit, NULL, r->err, sizeof(r->err));
+	if (e)
+		return fail(r, 0, e);
+	fdb_sweep(r->d, 1);	/* a shorter ageing applies now */
+	return 0;
+}
+
+/* The (bridge, port) an fdb request names, by "dev" or by "bridge". */
+static int req_fdb_target(struct ctl_req *r, __u32 *bridge, struct xvs_port *p,
+			  int need_dev)
+{
+	const char *dev = req_str(r, "dev"), *br = req_str(r, "bridge");
+	__u32 ifindex;
+
+	if (dev) {
+		ifindex = if_nametoindex(dev);
+		if (!ifindex || bpf_map_lookup_elem(r->d->ports_fd, &ifindex, p)) {
+			snprintf(r->err, sizeof(r->err), "'%s' is not a port", dev);
+			return fail(r, CTL_USAGE, 0);
+		}
+		*bridge = p->bridge;
+		return 0;
+	}
+	memset(p, 0, sizeof(*p));
+	*bridge = 0;
+	if (need_dev) {
+		snprintf(r->err, sizeof(r->err), "no port given (dev DEV)");
+		return fail(r, CTL_USAGE, 0);
+	}
+	if (br && bridge_lookup(r->d, br, bridge)) {
+		snprintf(r->err, sizeof(r->err), "no bridge '%s'", br);
+		return fail(r, CTL_USAGE, 0);
+	}
+	return 0;
+}
+
+static int req_mac(struct ctl_req *r, __u8 mac[6])
+{
+	const char *s = req_str(r, "mac");
+
+	if (!s || mac_parse(s, mac)) {
+		snprintf(r->err, sizeof(r->err), "bad MAC address '%s'", s ?: "");
+		return fail(r, CTL_USAGE, 0);
+	}
+	if (mac[0] & 1) {
+		snprintf(r->err, sizeof(r->err), "'%s' is a multicast address", s);
+		return fail(r, CTL_USAGE, 0);
+	}
+	return 0;
+}
+
+static int cmd_fdb(struct ctl_req *r, const char *cmd)
+{
+	struct xvs_port p;
+	__u32 bridge, vlan = 0;
+	__u8 mac[6];
+	int e;
+
+	if (!strcmp(cmd, "fdb_flush")) {
+		if (req_fdb_target(r, &bridge, &p, 0))
+			return -1;
+		e = fdb_flush(r->d, bridge, p.ifindex, 0);
+		json_object_object_add(r->reply, "flushed", json_object_new_int(e));
+		return 0;
+	}
+	if (req_mac(r, mac) || req_u32(r, "vlan", 4094, &vlan) ||
+	    req_fdb_target(r, &bridge, &p, !strcmp(cmd, "fdb_add")))
+		return -1;
+	if (!strcmp(cmd, "fdb_add")) {
+		e = fdb_add_static(r->d, bridge, p.ifindex, vlan, mac, 0,
+				   r->err, sizeof(r->err));
+		return e ? fail(r, 0, e) : 0;
+	}
+	if (!bridge) {
+		snprintf(r->err, sizeof(r->err), "no port or bridge given (dev DEV)");
+		return fail(r, CTL_USAGE, 0);
+	}
+	e = fdb_del(r->d, bridge, vlan, mac);
+	if (e) {
+		snprintf(r->err, sizeof(r->err), "no entry for %s vlan %u",
+			 req_str(r, "mac"), vlan);
+		return fail(r, CTL_USAGE, 0);
+	}
+	fdb_sweep(r->d, 1);
+	return 0;
+}
+
+static int cmd_stop(struct ctl_req *r)
+{
+	json_object *v;
+
+	if (json_object_object_get_ex(r->req, "cleanup", &v) &&
+	    json_object_get_boolean(v)) {
+		port_detach_all(r->d);
+		dp_unpin(r->d);
+		pr_info("stopping: every port detached, pins removed");
+	} else {
+		pr_info("stopping: the datapath stays in place");
+	}
+	r->d->stop = 1;
+	return 0;
+}
+
+static void dispatch(struct ctl_req *r)
+{
+	const char *cmd = req_str(r, "cmd");
+	int e;
+
+	if (!cmd) {
+		snprintf(r->err, sizeof(r->err), "no command");
+		e = fail(r, CTL_USAGE, 0);
+	} else if (!strcmp(cmd, "ping")) {
+		json_object_object_add(r->reply, "pid", json_object_new_int(getpid()));
+		json_object_object_add(r->reply, "instance",
+				       json_object_new_string(r->d->inst.name));
+		e = 0;
+	} else if (!strcmp(cmd, "attach")) {
+		e = cmd_attach(r);
+	} else if (!strcmp(cmd, "detach")) {
+		e = cmd_detach(r);
+	} else if (!strcmp(cmd, "bridge_set")) {
+		e = cmd_bridge_set(r);
+	} else if (!strncmp(cmd, "fdb_", 4)) {
+		e = cmd_fdb(r, cmd);
+	} else if (!strcmp(cmd, "stop")) {
+		e = cmd_stop(r);
+	} else {
+		snprintf(r->err, sizeof(r->err), "unknown command '%s'", cmd);
+		e = fail(r, CTL_USAGE, 0);
+	}
+	if (e) {
+		json_object_put(r->reply);
+		r->reply = json_object_new_object();
+		json_object_object_add(r->reply, "error", json_object_new_string(r->err));
+		json_object_object_add(r->reply, "code", json_object_new_int(r->code));
+	} else {
+		json_object_object_add(r->reply, "ok", json_object_new_boolean(1));
+	}
+}
+
+int ctl_listen(struct xvsd *d)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(d->inst.sock_path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	mkdir(d->inst.rundir, 0755);
+	strcpy(sa.sun_path, d->inst.sock_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	/* A socket file nobody answers on is a dead daemon's: replace it. */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		close(fd);
+		return -EADDRINUSE;
+	}
+	unlink(sa.sun_path);
+	umask(077);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 16)) {
+		close(fd);
+		return -errno;
+	}
+	chmod(sa.sun_path, 0600);
+	return fd;
+}
+
+void ctl_serve(struct xvsd *d, int lfd)
+{
+	struct timeval tv = { .tv_sec = 1 };
+	struct ctl_req r = { .d = d };
+	static char buf[CTL_MAX_MSG];
+	const char *out;
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0) {
+		len += n;
+		if (memchr(buf, '\n', len))
+			break;
+	}
+	buf[len] = '\0';
+	r.reply = json_object_new_object();
+	r.req = json_tokener_parse(buf);
+	if (!r.req || !json_object_is_type(r.req, json_type_object)) {
+		json_object_object_add(r.reply, "error",
+				       json_object_new_string("malformed request"));
+		json_object_object_add(r.reply, "code", json_object_new_int(CTL_USAGE));
+	} else {
+		dispatch(&r);
+	}
+	out = json_object_to_json_string_ext(r.reply, JSON_C_TO_STRING_PLAIN);
+	if (write(fd, out, strlen(out)) < 0 || write(fd, "\n", 1) < 0)
+		pr_debug("control client went away: %s", strerror(errno));
+	json_object_put(r.req);
+	json_object_put(r.reply);
+	close(fd);
+}
+
+void ctl_close(struct xvsd *d, int lfd)
+{
+	if (lfd >= 0) {
+		close(lfd);
+		unlink(d->inst.sock_path);
+	}
+}

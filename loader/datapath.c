@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * loader/datapath.c - loads the fast path; the only includer of the
+ * skeletons.
+ *
+ * Both objects declare the same maps, pinned by name under the instance
+ * directory (objpin.h): the first load creates and pins them, the second
+ * object - and any later daemon - reuses them.  That reuse is the daemon's restart
+ * story: a new xvsd loads fresh programs over the old maps and swaps them
+ * in (port_adopt_all()), while the old programs keep forwarding meanwhile.
+ */
+#include <errno.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "xvs_xdp.skel.h"
+#include "xvs_tc.skel.h"
+#include "xvsd.h"
+#include "objpin.h"
+#include "log.h"
+
+static int load_xdp(struct xvsd *d)
+{
+	const char *dir = d->inst.pin_dir;
+	int err;
+
+	d->xdp = xvs_xdp__open();
+	if (!d->xdp)
+		return -errno;
+	d->xdp->rodata->learn_rate = d->learn_rate;
+	bpf_map__set_max_entries(d->xdp->maps.xvs_fdb, d->fdb_size);
+	err = obj_reuse_pinned(d->xdp->obj, dir);
+	if (!err)
+		err = xvs_xdp__load(d->xdp);
+	if (!err)
+		err = obj_pin_maps(d->xdp->obj, dir);
+	if (err)
+		return err;
+	d->xdp_rx_fd = bpf_program__fd(d->xdp->progs.xvs_xdp_rx);
+	d->xdp_tx_fd = bpf_program__fd(d->xdp->progs.xvs_xdp_tx);
+	d->ports_fd = bpf_map__fd(d->xdp->maps.xvs_ports);
+	d->bridges_fd = bpf_map__fd(d->xdp->maps.xvs_bridges);
+	d->fdb_fd = bpf_map__fd(d->xdp->maps.xvs_fdb);
+	d->tx_fd = bpf_map__fd(d->xdp->maps.xvs_tx);
+	d->flood_fd = bpf_map__fd(d->xdp->maps.xvs_flood);
+	d->members_fd = bpf_map__fd(d->xdp->maps.xvs_members);
+	d->pstats_fd = bpf_map__fd(d->xdp->maps.xvs_pstats);
+	d->learn_pend_fd = bpf_map__fd(d->xdp->maps.xvs_learn_pend);
+	d->upcall_fd = bpf_map__fd(d->xdp->maps.xvs_upcall);
+	return 0;
+}
+
+static int load_tc(struct xvsd *d)
+{
+	int err;
+
+	d->tc = xvs_tc__open();
+	if (!d->tc)
+		return -errno;
+	d->tc->rodata->learn_rate = d->learn_rate;
+	err = obj_reuse_pinned(d->tc->obj, d->inst.pin_dir);
+	if (!err)
+		err = xvs_tc__load(d->tc);
+	if (err)
+		return err;
+	d->tc_rx_fd = bpf_program__fd(d->tc->progs.xvs_tc_rx);
+	d->tc_tx_fd = bpf_program__fd(d->tc->progs.xvs_tc_tx);
+	return 0;
+}
+
+int dp_load(struct xvsd *d)
+{
+	int err;
+
+	err = inst_prepare_pins(&d->inst);
+	if (err) {
+		pr_err("Couldn't prepare '%s': %s", d->inst.pin_dir, strerror(-err));
+		return err;
+	}
+	err = load_xdp(d);
+	if (!err)
+		err = load_tc(d);
+	if (err) {
+		pr_err("Couldn't load the datapath: %s (run with -v for the verifier log)",
+		       strerror(-err));
+		dp_close(d);
+	}
+	return err;
+}
+
+void dp_close(struct xvsd *d)
+{
+	xvs_tc__destroy(d->tc);
+	xvs_xdp__destroy(d->xdp);
+	d->tc = NULL;
+	d->xdp = NULL;
+}
+
+void dp_unpin(struct xvsd *d)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *dir;
+
+	dir = opendir(d->inst.pin_dir);
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		inst_pin_path(&d->inst, path, sizeof(path), "%s", de->d_name);
+		if (unlink(path))
+			pr_warn("Couldn't unpin '%s': %s", path, strerror(errno));
+	}
+	closedir(dir);
+	if (rmdir(d->inst.pin_dir))
+		pr_warn("Couldn't remove '%s': %s", d->inst.pin_dir, strerror(errno));
+}

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* loader/names.c - see names.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "names.h"
+#include "maps/port.h"
+
+static const char *const drop_names[XVS_DROP_MAX] = {
+	[XVS_DROP_NONE]		= "none",
+	[XVS_DROP_TRUNCATED]	= "truncated",
+	[XVS_DROP_SRC_MCAST]	= "src_mcast",
+	[XVS_DROP_SRC_ZERO]	= "src_zero",
+	[XVS_DROP_NO_PORT]	= "no_port",
+	[XVS_DROP_NO_BRIDGE]	= "no_bridge",
+	[XVS_DROP_HAIRPIN]	= "hairpin",
+	[XVS_DROP_NO_EGRESS]	= "no_egress",
+	[XVS_DROP_FLOOD_FAIL]	= "flood_fail",
+};
+
+static const char *const event_names[XVS_EV_MAX] = {
+	[XVS_EV_FORWARD]		= "forward",
+	[XVS_EV_FLOOD]			= "flood",
+	[XVS_EV_TO_HOST]		= "to_host",
+	[XVS_EV_UPCALL]			= "upcall",
+	[XVS_EV_UPCALL_RATELIMIT]	= "upcall_ratelimited",
+	[XVS_EV_UPCALL_RINGFULL]	= "upcall_ring_full",
+	[XVS_EV_LEARN_PENDING]		= "learn_pending",
+	[XVS_EV_TC_RX]			= "tc_rx",
+};
+
+_Static_assert(sizeof(drop_names) / sizeof(drop_names[0]) == XVS_DROP_MAX,
+	       "one name per drop reason");
+_Static_assert(sizeof(event_names) / sizeof(event_names[0]) == XVS_EV_MAX,
+	       "one name per event");
+
+const char *drop_reason_name(unsigned int reason)
+{
+	return reason < XVS_DROP_MAX && drop_names[reason] ?
+	       drop_names[reason] : "unknown";
+}
+
+const char *event_name(unsigned int ev)
+{
+	return ev < XVS_EV_MAX && event_names[ev] ? event_names[ev] : "unknown";
+}
+
+const char *port_flags_str(__u16 flags, char *buf, int len)
+{
+	static const struct { __u16 flag; const char *name; } names[] = {
+		{ XVS_PORT_F_XDP, "xdp" },
+		{ XVS_PORT_F_XDP_NATIVE, "xdp-native" },
+		{ XVS_PORT_F_HOST, "host" },
+		{ XVS_PORT_F_OWN_CLSACT, "own-clsact" },
+		{ XVS_PORT_F_VETH, "veth" },
+		{ XVS_PORT_F_TAP, "tap" },
+	};
+	size_t i;
+	int n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (flags & names[i].flag)
+			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+				      names[i].name);
+	return buf;
+}

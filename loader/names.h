@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * loader/names.h - the one string table for each enum that userspace
+ * prints (maps/stats.h, maps/port.h, maps/fdb.h).  Names are stable: they
+ * are keys in `-j` output and in tests.
+ */
+#ifndef XVS_NAMES_H
+#define XVS_NAMES_H
+
+#include <linux/types.h>
+#include "maps/stats.h"
+
+const char *drop_reason_name(unsigned int reason);
+const char *event_name(unsigned int ev);
+/* Port flag names joined by ','; buf must hold 64 bytes. */
+const char *port_flags_str(__u16 flags, char *buf, int len);
+
+#endif /* XVS_NAMES_H */

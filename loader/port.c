@@ -1,0 +1,661 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * loader/port.c - bridges and ports: attach, detach, adopt.
+ *
+ * Attaching a port writes the maps first (transmit entry, flood group,
+ * member list, the host's own MAC, the port itself) and hooks the
+ * interface last (TC ingress - and egress for a host port - then XDP), so
+ * the fast path never sees a half-made port.  Detaching unhooks first, so
+ * the interface is given back at once, then removes the map state.  Every
+ * step of an attach is undone if a later one fails.
+ *
+ * XDP is attached through a bpf_link pinned as link_xdp_<ifindex>: the
+ * attachment outlives the daemon, and a new daemon swaps its programs in
+ * with bpf_link_update().  TC filters (libbpf 1.1 has no tcx links) are
+ * cls_bpf filters with a fixed handle and priority, replaced in place.
+ */
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <linux/ethtool.h>
+#include <linux/if_link.h>
+#include <linux/sockios.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "xvsd.h"
+#include "log.h"
+#include "util.h"
+#include "maps/port.h"
+#include "maps/fdb.h"
+#include "maps/stats.h"
+
+#define XVS_TC_HANDLE	0x78767300	/* "xvs\0" */
+#define XVS_TC_PRIO	0x7873
+
+/* --- bridges ------------------------------------------------------- */
+
+int bridge_lookup(struct xvsd *d, const char *name, __u32 *id)
+{
+	struct xvs_bridge b;
+	__u32 i;
+
+	for (i = 1; i < XVS_MAX_BRIDGES; i++)
+		if (!bpf_map_lookup_elem(d->bridges_fd, &i, &b) &&
+		    b.name[0] && !strncmp(b.name, name, sizeof(b.name))) {
+			*id = i;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+int bridge_set(struct xvsd *d, const char *name, __u32 ageing, __u32 limit,
+	       __u32 *idp, char *err, size_t errlen)
+{
+	struct xvs_bridge b = {};
+	__u32 id;
+
+	if (!*name || strlen(name) >= sizeof(b.name)) {
+		snprintf(err, errlen, "bad bridge name '%s' (1 to %zu characters)",
+			 name, sizeof(b.name) - 1);
+		return -EINVAL;
+	}
+	if (bridge_lookup(d, name, &id) == 0) {
+		bpf_map_lookup_elem(d->bridges_fd, &id, &b);
+	} else {
+		for (id = 1; id < XVS_MAX_BRIDGES; id++)
+			if (!bpf_map_lookup_elem(d->bridges_fd, &id, &b) && !b.name[0])
+				break;
+		if (id == XVS_MAX_BRIDGES) {
+			snprintf(err, errlen, "Couldn't create bridge '%s': all %d bridges in use",
+				 name, XVS_MAX_BRIDGES - 1);
+			return -ENOSPC;
+		}
+		memset(&b, 0, sizeof(b));
+		snprintf(b.name, sizeof(b.name), "%s", name);
+		b.id = id;
+		b.ageing_s = d->ageing_s;
+		b.mac_limit = d->mac_limit;
+		pr_info("bridge %s created (id %u)", name, id);
+	}
+	if (ageing)
+		b.ageing_s = ageing;
+	if (limit)
+		b.mac_limit = limit;
+	if (bpf_map_update_elem(d->bridges_fd, &id, &b, BPF_ANY)) {
+		snprintf(err, errlen, "Couldn't write bridge '%s': %s", name,
+			 strerror(errno));
+		return -errno;
+	}
+	if (idp)
+		*idp = id;
+	return 0;
+}
+
+/* --- flood groups -------------------------------------------------- */
+
+/* The devmap of a (bridge, VLAN) flood group; made on first use. */
+static int group_fd(struct xvsd *d, __u32 bridge, __u16 vlan, int create)
+{
+	struct xvs_flood_key key = { .bridge = bridge, .vlan = vlan };
+	char name[BPF_OBJ_NAME_LEN];
+	__u32 id;
+	int fd;
+
+	if (!bpf_map_lookup_elem(d->flood_fd, &key, &id)) {
+		fd = bpf_map_get_fd_by_id(id);
+		return fd < 0 ? -errno : fd;
+	}
+	if (!create)
+		return -ENOENT;
+	snprintf(name, sizeof(name), "xvs_g%u_%u", bridge, vlan);
+	fd = bpf_map_create(BPF_MAP_TYPE_DEVMAP_HASH, name, sizeof(__u32),
+			    sizeof(struct bpf_devmap_val), XVS_MAX_GROUP_PORTS,
+			    NULL);
+	if (fd < 0)
+		return -errno;
+	if (bpf_map_update_elem(d->flood_fd, &key, &fd, BPF_NOEXIST)) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+static int members_update(struct xvsd *d, const struct xvs_port *p, __u16 vlan,
+			  int add)
+{
+	struct xvs_flood_key key = { .bridge = p->bridge, .vlan = vlan };
+	int skb_only = !(p->flags & XVS_PORT_F_XDP);
+	struct xvs_members m = {};
+	__u32 i;
+
+	bpf_map_lookup_elem(d->members_fd, &key, &m);
+	for (i = 0; i < m.count && m.ifindex[i] != p->ifindex; i++)
+		;
+	if (add && i == m.count) {
+		if (m.count == XVS_MAX_GROUP_PORTS)
+			return -ENOSPC;
+		m.ifindex[m.count++] = p->ifindex;
+		m.skb_count += skb_only;
+	} else if (!add && i < m.count) {
+		m.ifindex[i] = m.ifindex[--m.count];
+		m.ifindex[m.count] = 0;
+		m.skb_count -= skb_only;
+	}
+	if (!m.count)
+		return bpf_map_delete_elem(d->members_fd, &key) && errno != ENOENT ?
+		       -errno : 0;
+	return bpf_map_update_elem(d->members_fd, &key, &m, BPF_ANY) ? -errno : 0;
+}
+
+/* Put a port into, or take it out of, its flood group's member list and,
+ * for an XDP port, the transmit devmap and the flood group's devmap.
+ */
+static int port_outputs(struct xvsd *d, const struct xvs_port *p, int add)
+{
+	struct bpf_devmap_val val = { .ifindex = p->ifindex,
+				      .bpf_prog.fd = d->xdp_tx_fd };
+	struct xvs_flood_key key = { .bridge = p->bridge };
+	__u32 any;
+	int gfd, err = 0;
+
+	if (!(p->flags & XVS_PORT_F_XDP))
+		return members_update(d, p, 0, add);
+	if (!add) {
+		members_update(d, p, 0, 0);
+		gfd = group_fd(d, p->bridge, 0, 0);
+		if (gfd >= 0) {
+			bpf_map_delete_elem(gfd, &p->ifindex);
+			if (bpf_map_get_next_key(gfd, NULL, &any) && errno == ENOENT)
+				bpf_map_delete_elem(d->flood_fd, &key);
+			close(gfd);
+		}
+		bpf_map_delete_elem(d->tx_fd, &p->ifindex);
+		return 0;
+	}
+	if (bpf_map_update_elem(d->tx_fd, &p->ifindex, &val, BPF_ANY))
+		return -errno;
+	gfd = group_fd(d, p->bridge, 0, 1);
+	if (gfd < 0)
+		err = gfd;
+	else if (bpf_map_update_elem(gfd, &p->ifindex, &val, BPF_ANY))
+		err = errno == E2BIG ? -ENOSPC : -errno;
+	if (gfd >= 0)
+		close(gfd);
+	if (!err)
+		err = members_update(d, p, 0, 1);
+	if (err)
+		port_outputs(d, p, 0);
+	return err;
+}
+
+/* --- interface facts ----------------------------------------------- */
+
+static int if_driver(const char *ifname, char *drv, size_t len)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = {};
+	int fd, err = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&info;
+	if (ioctl(fd, SIOCETHTOOL, &ifr))
+		err = -errno;
+	else
+		snprintf(drv, len, "%s", info.driver);
+	close(fd);
+	return err;
+}
+
+static int if_mac_mtu(const char *ifname, __u8 mac[6], __u32 *mtu)
+{
+	struct ifreq ifr = {};
+	int fd, err = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+		err = -errno;
+	else
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	if (!err && ioctl(fd, SIOCGIFMTU, &ifr) == 0)
+		*mtu = ifr.ifr_mtu;
+	close(fd);
+	return err;
+}
+
+/* Does the host use this interface: an IPv4 or a non-link-local IPv6? */
+static int if_has_addresses(const char *ifname)
+{
+	struct ifaddrs *ifa, *i;
+	int found = 0;
+
+	if (getifaddrs(&ifa))
+		return 0;
+	for (i = ifa; i && !found; i = i->ifa_next) {
+		if (!i->ifa_addr || strcmp(i->ifa_name, ifname))
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET)
+			found = 1;
+		else if (i->ifa_addr->sa_family == AF_INET6 &&
+			 !IN6_IS_ADDR_LINKLOCAL(&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr))
+			found = 1;
+	}
+	freeifaddrs(ifa);
+	return found;
+}
+
+static int port_no_alloc(struct xvsd *d)
+{
+	char used[XVS_MAX_PORTS] = {};
+	struct xvs_port p;
+	__u32 key, *prev = NULL;
+	int i;
+
+	while (!bpf_map_get_next_key(d->ports_fd, prev, &key)) {
+		if (!bpf_map_lookup_elem(d->ports_fd, &key, &p) &&
+		    p.port_no < XVS_MAX_PORTS)
+			used[p.port_no] = 1;
+		prev = &key;
+	}
+	for (i = 1; i < XVS_MAX_PORTS; i++)
+		if (!used[i])
+			return i;
+	return -ENOSPC;
+}
+
+/* --- hooks --------------------------------------------------------- */
+
+static void link_path(struct xvsd *d, __u32 ifindex, char *buf, size_t len)
+{
+	inst_pin_path(&d->inst, buf, len, "link_xdp_%u", ifindex);
+}
+
+static int xdp_attach(struct xvsd *d, struct xvs_port *p, const char *mode,
+		      char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts);
+	char path[PATH_MAX];
+	int fd = -1, e;
+
+	if (strcmp(mode, "skb")) {
+		opts.flags = XDP_FLAGS_DRV_MODE;
+		fd = bpf_link_create(d->xdp_rx_fd, p->ifindex, BPF_XDP, &opts);
+		if (fd >= 0)
+			p->flags |= XVS_PORT_F_XDP_NATIVE;
+		else if (!strcmp(mode, "native") || errno == EBUSY || errno == EEXIST)
+			goto fail;
+		else
+			pr_warn("'%s': native XDP unavailable (%s); using generic (skb) mode, which is slower",
+				p->name, strerror(errno));
+	}
+	if (fd < 0) {
+		opts.flags = XDP_FLAGS_SKB_MODE;
+		fd = bpf_link_create(d->xdp_rx_fd, p->ifindex, BPF_XDP, &opts);
+		if (fd < 0)
+			goto fail;
+	}
+	link_path(d, p->ifindex, path, sizeof(path));
+	unlink(path);
+	if (bpf_obj_pin(fd, path)) {
+		e = errno;
+		close(fd);
+		snprintf(err, errlen, "Couldn't pin the XDP link of '%s' at %s: %s",
+			 p->name, path, strerror(e));
+		return -e;
+	}
+	close(fd);	/* the pin holds the attachment */
+	return 0;
+fail:
+	e = errno;
+	snprintf(err, errlen, "Couldn't attach XDP to '%s': %s%s", p->name,
+		 strerror(e), e == EBUSY || e == EEXIST ?
+		 " (another XDP program is attached; remove it first)" :
+		 e == EOPNOTSUPP ? " (native XDP unavailable; try --xdp-mode skb)" : "");
+	return -e;
+}
+
+static void xdp_detach(struct xvsd *d, __u32 ifindex)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	link_path(d, ifindex, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		/* Detach now, whoever else holds the link. */
+		bpf_link_detach(fd);
+		close(fd);
+	}
+	unlink(path);
+}
+
+static int tc_attach_one(__u32 ifindex, enum bpf_tc_attach_point at, int prog_fd)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = at);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = XVS_TC_HANDLE,
+		    .priority = XVS_TC_PRIO, .prog_fd = prog_fd,
+		    .flags = BPF_TC_F_REPLACE);
+
+	return bpf_tc_attach(&hook, &opts);
+}
+
+static void tc_detach(__u32 ifindex, __u16 flags)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = XVS_TC_HANDLE,
+		    .priority = XVS_TC_PRIO);
+
+	if (flags & XVS_PORT_F_OWN_CLSACT) {
+		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&hook);	/* the qdisc and its filters */
+		return;
+	}
+	hook.attach_point = BPF_TC_INGRESS;
+	bpf_tc_detach(&hook, &opts);
+	hook.attach_point = BPF_TC_EGRESS;
+	opts.prog_fd = opts.prog_id = opts.flags = 0;
+	bpf_tc_detach(&hook, &opts);
+}
+
+static int tc_attach(struct xvsd *d, struct xvs_port *p, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = p->ifindex,
+		    .attach_point = BPF_TC_INGRESS);
+	int e;
+
+	e = bpf_tc_hook_create(&hook);
+	if (e == 0)
+		p->flags |= XVS_PORT_F_OWN_CLSACT;
+	else if (e != -EEXIST)
+		goto fail;
+	e = tc_attach_one(p->ifindex, BPF_TC_INGRESS, d->tc_rx_fd);
+	if (!e && (p->flags & XVS_PORT_F_HOST))
+		e = tc_attach_one(p->ifindex, BPF_TC_EGRESS, d->tc_tx_fd);
+	if (!e)
+		return 0;
+	tc_detach(p->ifindex, p->flags);
+fail:
+	snprintf(err, errlen, "Couldn't attach TC to '%s': %s", p->name, strerror(-e));
+	return e;
+}
+
+/* --- attach, detach ------------------------------------------------ */
+
+static const char *port_hook_name(const struct xvs_port *p)
+{
+	if (!(p->flags & XVS_PORT_F_XDP))
+		return "tc";
+	return p->flags & XVS_PORT_F_XDP_NATIVE ? "xdp-native" : "xdp-generic";
+}
+
+static int port_fill(struct xvsd *d, struct xvs_port *p, const char *ifname,
+		     const char *hook, int host, char *err, size_t errlen)
+{
+	char drv[32] = "";
+	int no;
+
+	memset(p, 0, sizeof(*p));
+	if (strlen(ifname) >= sizeof(p->name) ||
+	    !(p->ifindex = if_nametoindex(ifname))) {
+		snprintf(err, errlen, "no interface '%s'", ifname);
+		return -ENODEV;
+	}
+	snprintf(p->name, sizeof(p->name), "%s", ifname);
+	if (if_mac_mtu(ifname, p->mac, &p->mtu)) {
+		snprintf(err, errlen, "Couldn't read the address of '%s': %s",
+			 ifname, strerror(errno));
+		return -errno;
+	}
+	if (!if_driver(ifname, drv, sizeof(drv))) {
+		if (!strcmp(drv, "veth"))
+			p->flags |= XVS_PORT_F_VETH;
+		else if (!strcmp(drv, "tun"))
+			p->flags |= XVS_PORT_F_TAP;
+	}
+	if (host > 0 || (host < 0 && if_has_addresses(ifname)))
+		p->flags |= XVS_PORT_F_HOST;
+	/* Frames from a local stack (veth, tap) carry GSO and offloaded
+	 * checksums that only an skb redirect keeps: TC is their hook.
+	 */
+	if (!strcmp(hook, "xdp") ||
+	    (!strcmp(hook, "auto") && !(p->flags & (XVS_PORT_F_VETH | XVS_PORT_F_TAP))))
+		p->flags |= XVS_PORT_F_XDP;
+	no = port_no_alloc(d);
+	if (no < 0) {
+		snprintf(err, errlen, "Couldn't attach '%s': all %d ports in use",
+			 ifname, XVS_MAX_PORTS - 1);
+		return no;
+	}
+	p->port_no = no;
+	return 0;
+}
+
+/* Forget a port in the maps (its hooks are gone or going). */
+static void port_forget(struct xvsd *d, const struct xvs_port *p)
+{
+	__u32 key = p->port_no;
+	void *vals;
+
+	bpf_map_delete_elem(d->ports_fd, &p->ifindex);
+	port_outputs(d, p, 0);
+	fdb_flush(d, p->bridge, p->ifindex, 1);
+	vals = calloc(ncpus(), sizeof(struct xvs_port_stats));
+	if (vals) {
+		bpf_map_update_elem(d->pstats_fd, &key, vals, BPF_ANY);
+		free(vals);
+	}
+}
+
+int port_attach(struct xvsd *d, const char *bridge, const char *ifname,
+		const char *hook, const char *xdp_mode, int host, json_object *res,
+		char *err, size_t errlen)
+{
+	struct xvs_port p, old;
+	__u32 br;
+	int e;
+
+	e = port_fill(d, &p, ifname, hook, host, err, errlen);
+	if (e)
+		return e;
+	if (!bpf_map_lookup_elem(d->ports_fd, &p.ifindex, &old)) {
+		if (bridge_lookup(d, bridge, &br) == 0 && br == old.bridge)
+			return 0;	/* already there: attach is idempotent */
+		snprintf(err, errlen, "'%s' is already a port of another bridge (detach it first)",
+			 ifname);
+		return -EBUSY;
+	}
+	e = bridge_set(d, bridge, 0, 0, &br, err, errlen);
+	if (e)
+		return e;
+	p.bridge = br;
+
+	e = port_outputs(d, &p, 1);
+	if (e) {
+		snprintf(err, errlen, "Couldn't add '%s' to bridge %s: %s", ifname,
+			 bridge, strerror(-e));
+		return e;
+	}
+	if (p.flags & XVS_PORT_F_HOST) {
+		e = fdb_add_static(d, p.bridge, p.ifindex, 0, p.mac,
+				   XVS_FDB_F_LOCAL, err, errlen);
+		if (e)
+			goto undo_outputs;
+	}
+	if (bpf_map_update_elem(d->ports_fd, &p.ifindex, &p, BPF_NOEXIST)) {
+		e = -errno;
+		snprintf(err, errlen, "Couldn't add port '%s': %s", ifname, strerror(errno));
+		goto undo_fdb;
+	}
+	e = tc_attach(d, &p, err, errlen);
+	if (e)
+		goto undo_port;
+	e = p.flags & XVS_PORT_F_XDP ? xdp_attach(d, &p, xdp_mode, err, errlen) : 0;
+	if (e)
+		goto undo_tc;
+	/* The flags learned while hooking (native, own clsact) go in too. */
+	bpf_map_update_elem(d->ports_fd, &p.ifindex, &p, BPF_EXIST);
+	pr_info("port %s (ifindex %u) attached to bridge %s as port %u: %s%s",
+		ifname, p.ifindex, bridge, p.port_no, port_hook_name(&p),
+		p.flags & XVS_PORT_F_HOST ? ", host port" : "");
+	if (res) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "iface", json_object_new_string(ifname));
+		json_object_object_add(o, "port_no", json_object_new_int(p.port_no));
+		json_object_object_add(o, "hook", json_object_new_string(port_hook_name(&p)));
+		json_object_object_add(o, "host",
+			json_object_new_boolean(!!(p.flags & XVS_PORT_F_HOST)));
+		json_object_array_add(res, o);
+	}
+	return 0;
+
+undo_tc:
+	tc_detach(p.ifindex, p.flags);
+undo_port:
+	bpf_map_delete_elem(d->ports_fd, &p.ifindex);
+undo_fdb:
+	fdb_flush(d, p.bridge, p.ifindex, 1);
+undo_outputs:
+	port_outputs(d, &p, 0);
+	return e;
+}
+
+static int port_find(struct xvsd *d, const char *ifname, struct xvs_port *p)
+{
+	__u32 key, *prev = NULL;
+
+	while (!bpf_map_get_next_key(d->ports_fd, prev, &key)) {
+		if (!bpf_map_lookup_elem(d->ports_fd, &key, p) &&
+		    !strncmp(p->name, ifname, sizeof(p->name)))
+			return 0;
+		prev = &key;
+	}
+	return -ENOENT;
+}
+
+static void port_remove(struct xvsd *d, const struct xvs_port *p)
+{
+	xdp_detach(d, p->ifindex);
+	tc_detach(p->ifindex, p->flags);
+	port_forget(d, p);
+}
+
+int port_detach(struct xvsd *d, const char *ifname, char *err, size_t errlen)
+{
+	struct xvs_port p;
+	__u32 ifindex = if_nametoindex(ifname);
+
+	/* By ifindex while it exists (names change), else by stored name. */
+	if (!(ifindex && !bpf_map_lookup_elem(d->ports_fd, &ifindex, &p)) &&
+	    port_find(d, ifname, &p)) {
+		snprintf(err, errlen, "'%s' is not a port", ifname);
+		return -ENOENT;
+	}
+	port_remove(d, &p);
+	pr_info("port %s (ifindex %u) detached", p.name, p.ifindex);
+	return 0;
+}
+
+void port_vanished(struct xvsd *d, __u32 ifindex)
+{
+	struct xvs_port p;
+	char path[PATH_MAX];
+
+	if (bpf_map_lookup_elem(d->ports_fd, &ifindex, &p))
+		return;
+	link_path(d, ifindex, path, sizeof(path));
+	unlink(path);
+	port_forget(d, &p);
+	pr_warn("port %s (ifindex %u) vanished: removed from the switch", p.name,
+		ifindex);
+}
+
+int port_detach_all(struct xvsd *d)
+{
+	struct xvs_port p;
+	__u32 key;
+
+	while (!bpf_map_get_next_key(d->ports_fd, NULL, &key)) {
+		if (bpf_map_lookup_elem(d->ports_fd, &key, &p)) {
+			bpf_map_delete_elem(d->ports_fd, &key);
+			continue;
+		}
+		port_remove(d, &p);
+		pr_info("port %s (ifindex %u) detached", p.name, p.ifindex);
+	}
+	return 0;
+}
+
+/* Take over one pinned port: swap this daemon's programs in. */
+static int port_adopt(struct xvsd *d, struct xvs_port *p)
+{
+	char path[PATH_MAX], err[256] = "";
+	char name[IF_NAMESIZE];
+	int fd, e;
+
+	if (!if_indextoname(p->ifindex, name)) {
+		port_vanished(d, p->ifindex);
+		return 0;
+	}
+	if (strncmp(name, p->name, sizeof(p->name))) {
+		pr_info("port %u: '%s' is now called '%s'", p->port_no, p->name, name);
+		snprintf(p->name, sizeof(p->name), "%s", name);
+		bpf_map_update_elem(d->ports_fd, &p->ifindex, p, BPF_EXIST);
+	}
+	port_outputs(d, p, 1);	/* new egress program in the devmaps */
+	e = tc_attach_one(p->ifindex, BPF_TC_INGRESS, d->tc_rx_fd);
+	if (!e && (p->flags & XVS_PORT_F_HOST))
+		e = tc_attach_one(p->ifindex, BPF_TC_EGRESS, d->tc_tx_fd);
+	if (e)
+		pr_warn("port %s: Couldn't replace the TC program: %s", name, strerror(-e));
+	if (!(p->flags & XVS_PORT_F_XDP))
+		return e;
+	link_path(d, p->ifindex, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		e = bpf_link_update(fd, d->xdp_rx_fd, NULL);
+		close(fd);
+		if (!e)
+			return 0;
+		pr_warn("port %s: Couldn't update its XDP link: %s", name, strerror(errno));
+		unlink(path);
+	}
+	/* No link (or a dead one): attach afresh, as it was. */
+	e = xdp_attach(d, p, p->flags & XVS_PORT_F_XDP_NATIVE ? "native" : "skb",
+		       err, sizeof(err));
+	if (e)
+		pr_err("%s", err);
+	return e;
+}
+
+int port_adopt_all(struct xvsd *d)
+{
+	struct xvs_port p;
+	__u32 keys[XVS_MAX_PORTS], key, *prev = NULL;
+	int n = 0, i;
+
+	/* Collect first: adopting may delete vanished ports. */
+	while (n < XVS_MAX_PORTS && !bpf_map_get_next_key(d->ports_fd, prev, &key)) {
+		keys[n++] = key;
+		prev = &keys[n - 1];
+	}
+	for (i = 0; i < n; i++)
+		if (!bpf_map_lookup_elem(d->ports_fd, &keys[i], &p))
+			port_adopt(d, &p);
+	if (n)
+		pr_info("adopted %d pinned port%s", n, n == 1 ? "" : "s");
+	return 0;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* loader/util.h - small helpers shared by xvsd and xvsctl. */
+#ifndef XVS_UTIL_H
+#define XVS_UTIL_H
+
+#include <stddef.h>
+#include <linux/types.h>
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define MAC_STRLEN	18
+
+/* "aa:bb:cc:dd:ee:ff" <-> bytes.  mac_parse returns 0 or -EINVAL. */
+int mac_parse(const char *s, __u8 mac[6]);
+const char *mac_fmt(const __u8 mac[6], char buf[MAC_STRLEN]);
+
+/* Strict unsigned decimal parse into [min, max]; 0 or -EINVAL/-ERANGE. */
+int parse_u32(const char *s, __u32 min, __u32 max, __u32 *out);
+
+/* Number of possible CPUs (the width of per-CPU values), cached. */
+int ncpus(void);
+
+/* Sum a per-CPU array element made of `nfields` __u64 counters. */
+int percpu_sum(int map_fd, __u32 key, __u64 *out, int nfields);
+
+/* Monotonic clock in ns: the clock bpf_ktime_get_ns() reads. */
+__u64 now_ns(void);
+
+#endif /* XVS_UTIL_H */

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * loader/xvsd.c - the xvs daemon: options, start-up, the event loop.
+ *
+ * Start-up loads the fast path over whatever the instance has pinned and
+ * adopts the pinned ports, so starting after a crash (or an upgrade) is
+ * the same as starting fresh.  Then one epoll loop serves the upcall ring
+ * buffer, the control socket, link events, a 1 s timer (MAC ageing) and
+ * SIGTERM/SIGINT, which end the daemon and leave the datapath forwarding.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <bpf/libbpf.h>
+
+#include "xvsd.h"
+#include "log.h"
+#include "util.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: xvsd [OPTIONS]\n"
+		"Runs the xvs switch daemon in the foreground (xvsctl starts it as needed).\n\n"
+		"  -i, --instance NAME    instance name (default xvs; env XVS_INSTANCE)\n"
+		"      --bpffs DIR        root of the pins (default /sys/fs/bpf/xvs; env XVS_BPFFS)\n"
+		"      --rundir DIR       control socket directory (default /run/xvs; env XVS_RUNDIR)\n"
+		"      --ageing S         MAC ageing time of new bridges, seconds (default %u)\n"
+		"      --mac-limit N      learned MACs per new bridge (default %u)\n"
+		"      --fdb-size N       MAC table size over all bridges (default %u, max %u)\n"
+		"      --learn-rate N     LEARN upcalls per second per CPU (default 1000)\n"
+		"  -v, --verbose          debug log, libbpf and verifier output included\n"
+		"  -h, --help             this text\n",
+		XVS_DEFAULT_AGEING, XVS_DEFAULT_MAC_LIMIT, XVS_FDB_DEFAULT_SIZE,
+		XVS_FDB_MAX_SIZE);
+}
+
+static int parse_args(struct xvsd *d, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "instance", required_argument, NULL, 'i' },
+		{ "bpffs", required_argument, NULL, 'B' },
+		{ "rundir", required_argument, NULL, 'R' },
+		{ "ageing", required_argument, NULL, 'a' },
+		{ "mac-limit", required_argument, NULL, 'm' },
+		{ "fdb-size", required_argument, NULL, 's' },
+		{ "learn-rate", required_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	const char *name = NULL, *bpffs = NULL, *rundir = NULL;
+	__u32 rate = 1000;
+	int c, e = 0;
+
+	while ((c = getopt_long(argc, argv, "i:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': name = optarg; break;
+		case 'B': bpffs = optarg; break;
+		case 'R': rundir = optarg; break;
+		case 'a': e = parse_u32(optarg, 1, 1000000, &d->ageing_s); break;
+		case 'm': e = parse_u32(optarg, 1, XVS_FDB_MAX_SIZE, &d->mac_limit); break;
+		case 's': e = parse_u32(optarg, 1024, XVS_FDB_MAX_SIZE, &d->fdb_size); break;
+		case 'r': e = parse_u32(optarg, 1, 1000000, &rate); break;
+		case 'v': log_set_level(LOG_LVL_DEBUG); break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -EINVAL;
+		}
+		if (e) {
+			pr_err("bad value '%s' for --%s", optarg,
+			       opts[c == 'a' ? 3 : c == 'm' ? 4 : c == 's' ? 5 : 6].name);
+			return e;
+		}
+	}
+	if (optind < argc) {
+		pr_err("unexpected argument '%s'", argv[optind]);
+		return -EINVAL;
+	}
+	d->learn_rate = rate;
+	if (inst_init(&d->inst, name, bpffs, rundir)) {
+		pr_err("bad instance name (letters, digits, '-', '_', '.')");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int ep_add(int ep, int fd, int tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+enum { EV_RING, EV_CTL, EV_NL, EV_TIMER, EV_SIG };
+
+static int run(struct xvsd *d, struct ring_buffer *rb, int lfd, int nlfd)
+{
+	struct itimerspec it = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
+	struct epoll_event evs[8];
+	int ep, tfd, sfd, n, i;
+	sigset_t mask;
+	__u64 ticks;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (sfd < 0 || tfd < 0 || ep < 0 || timerfd_settime(tfd, 0, &it, NULL) ||
+	    ep_add(ep, ring_buffer__epoll_fd(rb), EV_RING) || ep_add(ep, lfd, EV_CTL) ||
+	    ep_add(ep, nlfd, EV_NL) || ep_add(ep, tfd, EV_TIMER) || ep_add(ep, sfd, EV_SIG)) {
+		pr_err("Couldn't set up the event loop: %s", strerror(errno));
+		return -errno;
+	}
+	while (!d->stop) {
+		n = epoll_wait(ep, evs, 8, -1);
+		if (n < 0 && errno != EINTR)
+			break;
+		for (i = 0; i < n; i++) {
+			switch (evs[i].data.u32) {
+			case EV_RING:
+				ring_buffer__consume(rb);
+				break;
+			case EV_CTL:
+				ctl_serve(d, lfd);
+				break;
+			case EV_NL:
+				nl_read(d, nlfd);
+				break;
+			case EV_TIMER:
+				if (read(tfd, &ticks, sizeof(ticks)) > 0)
+					fdb_sweep(d, 0);
+				break;
+			case EV_SIG:
+				pr_info("signal received: exiting, the datapath stays in place");
+				d->stop = 1;
+				break;
+			}
+		}
+	}
+	close(ep);
+	close(tfd);
+	close(sfd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct xvsd d = {
+		.ageing_s = XVS_DEFAULT_AGEING,
+		.mac_limit = XVS_DEFAULT_MAC_LIMIT,
+		.fdb_size = XVS_FDB_DEFAULT_SIZE,
+	};
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	struct ring_buffer *rb = NULL;
+	int lfd = -1, nlfd = -1, err;
+	FILE *pf;
+
+	log_init("xvsd", !isatty(STDERR_FILENO));
+	if (parse_args(&d, argc, argv))
+		return 2;
+	setrlimit(RLIMIT_MEMLOCK, &rl);	/* kernels before 5.11 charge memlock */
+
+	lfd = ctl_listen(&d);
+	if (lfd < 0) {
+		pr_err("Couldn't listen on '%s': %s%s", d.inst.sock_path, strerror(-lfd),
+		       lfd == -EADDRINUSE ? " (xvsd already runs for this instance)" : "");
+		return 1;
+	}
+	err = dp_load(&d);
+	if (err)
+		goto out;
+	port_adopt_all(&d);
+	fdb_sweep(&d, 1);
+	rb = upcall_open(&d);
+	nlfd = nl_open();
+	if (!rb || nlfd < 0) {
+		err = -EIO;
+		goto out;
+	}
+	pf = fopen(d.inst.pid_path, "w");
+	if (pf) {
+		fprintf(pf, "%d\n", getpid());
+		fclose(pf);
+	}
+	pr_info("instance %s ready (pid %d, pins %s, socket %s)", d.inst.name,
+		getpid(), d.inst.pin_dir, d.inst.sock_path);
+	err = run(&d, rb, lfd, nlfd);
+	unlink(d.inst.pid_path);
+out:
+	ring_buffer__free(rb);
+	if (nlfd >= 0)
+		close(nlfd);
+	ctl_close(&d, lfd);
+	dp_close(&d);
+	return err ? 1 : 0;
+}
