@@ -32,21 +32,46 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-static __always_inline void tc_count_tx(__u32 ifindex, __u32 len)
+/* Count a frame sent to a port; returns the port's flags (0 if none). */
+static __always_inline __u16 tc_count_tx(__u32 ifindex, __u32 len)
 {
 	struct xvs_port *p = bpf_map_lookup_elem(&xvs_ports, &ifindex);
 
-	if (p)
-		stats_tx(p->port_no, len);
+	if (!p)
+		return 0;
+	stats_tx(p->port_no, len);
+	return p->flags;
 }
 
-/* Send a copy to every member of the flood group but `except`. */
+/* Deliver into the host stack behind a port, marked so that the port's
+ * own TC hook lets it pass instead of switching it again.  A clone leaves
+ * at once and the original keeps its mark; bpf_redirect() acts only when
+ * the program returns, so the frame itself leaves marked.
+ */
+static __always_inline long tc_to_host(struct __sk_buff *skb, __u32 ifindex,
+				       int clone)
+{
+	__u32 mark = skb->mark;
+	long ret;
+
+	skb->mark = XVS_SKB_MARK_TO_HOST;
+	if (!clone)
+		return bpf_redirect(ifindex, BPF_F_INGRESS);
+	ret = bpf_clone_redirect(skb, ifindex, BPF_F_INGRESS);
+	skb->mark = mark;
+	return ret;
+}
+
+/* Send a copy to every member of the flood group but `except`, and one
+ * up the host stack of every host port among them.
+ */
 static __always_inline int tc_flood(struct __sk_buff *skb, struct xvs_frame *f,
 				    __u32 except)
 {
 	struct xvs_flood_key key = { .bridge = f->bridge, .vlan = f->vlan };
 	struct xvs_members *m;
 	__u32 i, ifindex;
+	__u16 flags;
 
 	m = bpf_map_lookup_elem(&xvs_members, &key);
 	if (!m)
@@ -57,17 +82,27 @@ static __always_inline int tc_flood(struct __sk_buff *skb, struct xvs_frame *f,
 		ifindex = m->ifindex[i];
 		if (ifindex == except)
 			continue;
-		if (bpf_clone_redirect(skb, ifindex, 0) == 0)
-			tc_count_tx(ifindex, f->len);
+		if (bpf_clone_redirect(skb, ifindex, 0))
+			continue;
+		flags = tc_count_tx(ifindex, f->len);
+		if (flags & XVS_PORT_F_HOST)
+			tc_to_host(skb, ifindex, 1);
 	}
 	stats_event(XVS_EV_FLOOD);
 	return 0;
 }
 
-static __always_inline int tc_forward(struct xvs_frame *f, __u64 flags)
+static __always_inline int tc_forward(struct xvs_frame *f)
 {
 	tc_count_tx(f->out_ifindex, f->len);
-	return bpf_redirect(f->out_ifindex, flags);
+	return bpf_redirect(f->out_ifindex, 0);
+}
+
+static __always_inline int tc_forward_host(struct __sk_buff *skb,
+					   struct xvs_frame *f)
+{
+	tc_count_tx(f->out_ifindex, f->len);
+	return tc_to_host(skb, f->out_ifindex, 0);
 }
 
 SEC("tc")
@@ -76,6 +111,10 @@ int xvs_tc_rx(struct __sk_buff *skb)
 	struct xvs_frame f = {};
 	int ret;
 
+	if (skb->mark == XVS_SKB_MARK_TO_HOST) {
+		skb->mark = 0;
+		return TC_ACT_OK;	/* delivered here by the switch */
+	}
 	ret = xvs_pipeline(skb, &f, -1);
 	if (ret == -XVS_DROP_NO_PORT)
 		return TC_ACT_OK;	/* being detached: not ours any more */
@@ -88,10 +127,10 @@ int xvs_tc_rx(struct __sk_buff *skb)
 	switch (f.verdict) {
 	case XVS_V_FORWARD:
 		stats_event(XVS_EV_FORWARD);
-		return tc_forward(&f, 0);
+		return tc_forward(&f);
 	case XVS_V_HOST_OF:
 		stats_event(XVS_EV_TO_HOST);
-		return tc_forward(&f, BPF_F_INGRESS);
+		return tc_forward_host(skb, &f);
 	case XVS_V_FLOOD:
 		ret = tc_flood(skb, &f, f.ifindex);
 		if (ret < 0) {
@@ -126,9 +165,9 @@ int xvs_tc_tx(struct __sk_buff *skb)
 
 	switch (f.verdict) {
 	case XVS_V_FORWARD:
-		return tc_forward(&f, 0);
+		return tc_forward(&f);
 	case XVS_V_HOST_OF:
-		return tc_forward(&f, BPF_F_INGRESS);
+		return tc_forward_host(skb, &f);
 	case XVS_V_FLOOD:
 		tc_flood(skb, &f, f.ifindex);
 		return TC_ACT_OK;	/* and out on the wire */

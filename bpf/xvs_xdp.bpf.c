@@ -45,12 +45,11 @@ static __always_inline int xdp_flood(struct xdp_md *ctx, struct xvs_frame *f)
 	m = bpf_map_lookup_elem(&xvs_members, &key);
 	if (!m)
 		return xdp_drop(f, XVS_DROP_NO_BRIDGE);
-	/* Some member takes skbs only, the host stack wants its copy, or the
+	/* Some member takes skbs only, a host stack wants its copy, or the
 	 * frame is multi-buffer (a broadcast redirect clones only the linear
 	 * part): TC floods it.
 	 */
-	if (m->skb_count || (f->port_flags & XVS_PORT_F_HOST) ||
-	    f->len > ctx_linear_len(ctx))
+	if (m->skb_count || m->host_count || f->len > ctx_linear_len(ctx))
 		return XDP_PASS;
 	group = bpf_map_lookup_elem(&xvs_flood, &key);
 	if (!group)

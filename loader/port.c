@@ -133,6 +133,7 @@ static int members_update(struct xvsd *d, const struct xvs_port *p, __u16 vlan,
 {
 	struct xvs_flood_key key = { .bridge = p->bridge, .vlan = vlan };
 	int skb_only = !(p->flags & XVS_PORT_F_XDP);
+	int host = !!(p->flags & XVS_PORT_F_HOST);
 	struct xvs_members m = {};
 	__u32 i;
 
@@ -144,10 +145,12 @@ static int members_update(struct xvsd *d, const struct xvs_port *p, __u16 vlan,
 			return -ENOSPC;
 		m.ifindex[m.count++] = p->ifindex;
 		m.skb_count += skb_only;
+		m.host_count += host;
 	} else if (!add && i < m.count) {
 		m.ifindex[i] = m.ifindex[--m.count];
 		m.ifindex[m.count] = 0;
 		m.skb_count -= skb_only;
+		m.host_count -= host;
 	}
 	if (!m.count)
 		return bpf_map_delete_elem(d->members_fd, &key) && errno != ENOENT ?

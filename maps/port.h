@@ -69,15 +69,22 @@ struct xvs_flood_key {
 	__u16 pad;
 };
 
+/* skb->mark of a frame the switch delivers into a port's host stack
+ * (bpf_redirect with BPF_F_INGRESS): the port's TC hook passes it up
+ * untouched instead of switching it again.  Cleared on the way.
+ */
+#define XVS_SKB_MARK_TO_HOST	0x78767368	/* "xvsh" */
+
 /* Value of xvs_members: the ports of one flood group as a flat list, for
  * the TC path, which floods with bpf_clone_redirect() (skbs cannot be
  * broadcast-redirected the way XDP frames are).  Same key as xvs_flood,
  * whose devmap holds only the XDP ports: XDP floods by itself only when
- * skb_count is 0, and passes the frame to TC otherwise.
+ * skb_count and host_count are 0, and passes the frame to TC otherwise.
  */
 struct xvs_members {
 	__u32 count;				/* valid entries in ifindex[] */
 	__u32 skb_count;			/* of them, ports without XDP */
+	__u32 host_count;			/* of them, host ports */
 	__u32 ifindex[XVS_MAX_GROUP_PORTS];	/* member interfaces */
 };
 
