@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * ctl/state.h - the switch as the pinned maps describe it, for the read
+ * commands (show, fdb show, stats).
+ *
+ * Reads need no daemon: the maps are pinned under the instance directory
+ * and hold the whole configuration (maps/port.h).  state_open() opens
+ * them and takes a snapshot of the ports and bridges; counters and the MAC
+ * table are read when printed.  The fast path and xvsd keep writing while
+ * we read, so a snapshot is only ever nearly consistent - good enough for
+ * a display, and the readers cope with entries that vanish under them.
+ */
+#ifndef XVS_CTL_STATE_H
+#define XVS_CTL_STATE_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+#include "xvsctl.h"
+#include "maps/port.h"
+#include "maps/fdb.h"
+#include "maps/stats.h"
+
+struct ctl_state {
+	int ports_fd, bridges_fd, fdb_fd, pstats_fd, drops_fd, events_fd;
+	struct xvs_port ports[XVS_MAX_PORTS];	/* sorted by port_no */
+	int nports;
+	struct xvs_bridge bridges[XVS_MAX_BRIDGES];	/* by id */
+};
+
+struct fdb_item {
+	struct xvs_fdb_key key;
+	struct xvs_fdb_entry e;
+};
+
+/* Open the maps of c->inst and read ports and bridges; prints the error
+ * and returns the exit code on failure (CTL_USAGE: no such instance).
+ */
+int state_open(struct ctl *c, struct ctl_state *st);
+void state_close(struct ctl_state *st);
+
+/* The port on ifindex, or NULL. */
+const struct xvs_port *state_port(const struct ctl_state *st, __u32 ifindex);
+/* An interface's name now; else its name when attached; else "if<N>". */
+const char *state_dev_name(const struct ctl_state *st, __u32 ifindex,
+			   char *buf, size_t len);
+/* A bridge's name, or "#<id>" for an unnamed slot. */
+const char *state_bridge_name(const struct ctl_state *st, __u32 id,
+			      char *buf, size_t len);
+/* `dev D` and `bridge B` arguments: print the error and return CTL_USAGE
+ * when there is no such port or bridge.
+ */
+int state_find_port(const struct ctl_state *st, const char *dev,
+		    __u32 *ifindex);
+int state_find_bridge(const struct ctl_state *st, const char *name, __u32 *id);
+
+/* The whole MAC table, sorted by (bridge, vlan, mac); *items to free(). */
+int state_fdb(const struct ctl_state *st, struct fdb_item **items, int *n);
+
+/* A port's counters, summed over the CPUs (zeros if unreadable). */
+void state_port_stats(const struct ctl_state *st, __u16 port_no,
+		      struct xvs_port_stats *s);
+/* Print them: "rx N pkts N bytes, tx ..., dropped rx N tx N" / JSON keys. */
+void print_port_stats(const struct xvs_port_stats *s);
+/* "hook tc|xdp-native|xdp-generic", then the other port flags. */
+void print_port_flags(__u16 flags);
+
+#endif /* XVS_CTL_STATE_H */

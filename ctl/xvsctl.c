@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * ctl/xvsctl.c - the command line of xvs: global options, the object
+ * table, and the argument helpers every object uses.
+ *
+ *   xvsctl [OPTIONS] OBJECT COMMAND [ARGS]
+ *
+ * The grammar follows bpftool and iproute2: global options first, then
+ * an object and its command, then keyword/value pairs (`fdb show dev
+ * veth1 vlan 10`).  Every object answers `help`.  Exit status: 0 done,
+ * 1 failed, 2 bad usage or something not found; with -j every error
+ * is {"error": "..."} on stdout.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "xvsctl.h"
+#include "print.h"
+#include "loader/log.h"
+#include "loader/util.h"
+#include "maps/common.h"
+
+static const char usage_text[] =
+"Usage: xvsctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
+"       xvsctl help | xvsctl OBJECT help\n"
+"\n"
+"  attach [--bridge BR] [--hook auto|xdp|tc] [--xdp-mode auto|native|skb]\n"
+"         [--host|--no-host] IFACE...\n"
+"  detach IFACE...\n"
+"  show\n"
+"  fdb [show] [dev DEV] [vlan VID] [bridge BR]\n"
+"  fdb add MAC dev DEV [vlan VID]\n"
+"  fdb del MAC { dev DEV | bridge BR } [vlan VID]\n"
+"  fdb flush [bridge BR] [dev DEV]\n"
+"  stats [dev DEV]\n"
+"  bridge set BR [ageing SECONDS] [mac-limit N]\n"
+"  stop [--cleanup]\n"
+"\n"
+"OPTIONS:\n"
+"  -j, --json           JSON output (errors too: {\"error\": ...})\n"
+"  -p, --pretty         pretty-printed JSON (implies -j)\n"
+"  -i, --instance NAME  switch instance (default $XVS_INSTANCE or \"xvs\")\n"
+"      --bpffs DIR      root of the pinned maps (default /sys/fs/bpf/xvs)\n"
+"      --rundir DIR     control socket and log (default /run/xvs)\n"
+"  -v, --verbose        debug messages, libbpf's included\n"
+"  -h, --help           this text\n"
+"\n"
+"Exit status: 0 ok, 1 failed, 2 bad usage or not found.\n";
+
+const char *arg_peek(const struct cmd_args *a)
+{
+	return a->argc > 0 ? a->argv[0] : NULL;
+}
+
+const char *arg_next(struct cmd_args *a)
+{
+	if (a->argc <= 0)
+		return NULL;
+	a->argc--;
+	return *a->argv++;
+}
+
+bool arg_is_help(const struct cmd_args *a)
+{
+	const char *w = arg_peek(a);
+
+	return w && (!strcmp(w, "help") || !strcmp(w, "-h") ||
+		     !strcmp(w, "--help"));
+}
+
+int usage_err(const struct cmd_args *a, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (a && a->obj)
+		ctl_err("%s (see 'xvsctl %s help')", msg, a->obj);
+	else
+		ctl_err("%s (see 'xvsctl help')", msg);
+	return CTL_USAGE;
+}
+
+int arg_value(struct cmd_args *a, const char *kw, const char **val)
+{
+	*val = arg_next(a);
+	if (!*val)
+		return usage_err(a, "missing value after '%s'", kw);
+	return 0;
+}
+
+int arg_mac(const struct cmd_args *a, const char *s, __u8 mac[6])
+{
+	if (!s)
+		return usage_err(a, "missing MAC address");
+	if (mac_parse(s, mac))
+		return usage_err(a, "invalid MAC address '%s' (want aa:bb:cc:dd:ee:ff)",
+				 s);
+	return 0;
+}
+
+int arg_u32(const struct cmd_args *a, const char *kw, const char *s,
+	    __u32 min, __u32 max, __u32 *out)
+{
+	if (parse_u32(s, min, max, out))
+		return usage_err(a, "invalid %s '%s' (want %u..%u)", kw, s,
+				 min, max);
+	return 0;
+}
+
+int arg_vlan(const struct cmd_args *a, const char *s, __u16 *vlan)
+{
+	__u32 v;
+	int err;
+
+	err = arg_u32(a, "vlan", s, 0, 4094, &v);
+	if (!err)
+		*vlan = v;
+	return err;
+}
+
+/* A name the kernel could have: 1..15 bytes, no '/', ':' or blanks. */
+static bool name_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n && n < max && !strpbrk(s, "/: \t\n");
+}
+
+int arg_ifname(const struct cmd_args *a, const char *s)
+{
+	if (!name_ok(s, IFNAMSIZ))
+		return usage_err(a, "invalid interface name '%s'", s);
+	return 0;
+}
+
+int arg_bridge(const struct cmd_args *a, const char *s)
+{
+	if (!name_ok(s, XVS_NAME_LEN))
+		return usage_err(a, "invalid bridge name '%s' (1..%d characters)",
+				 s, XVS_NAME_LEN - 1);
+	return 0;
+}
+
+int arg_end(const struct cmd_args *a)
+{
+	if (a->argc > 0)
+		return usage_err(a, "unexpected argument '%s'", a->argv[0]);
+	return 0;
+}
+
+static int do_help(struct ctl *c, struct cmd_args *a);
+
+static const struct object {
+	const char *name;
+	int (*fn)(struct ctl *c, struct cmd_args *a);
+} objects[] = {
+	{ "attach",	do_attach },
+	{ "detach",	do_detach },
+	{ "show",	do_show },
+	{ "fdb",	do_fdb },
+	{ "stats",	do_stats },
+	{ "bridge",	do_bridge },
+	{ "stop",	do_stop },
+	{ "help",	do_help },
+};
+
+static const struct object *object_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(objects); i++)
+		if (!strcmp(objects[i].name, name))
+			return &objects[i];
+	return NULL;
+}
+
+/* `xvsctl help` and `xvsctl help OBJECT`. */
+static int do_help(struct ctl *c, struct cmd_args *a)
+{
+	const struct object *o;
+	char *help[] = { "help" };
+	struct cmd_args sub = { 1, help, NULL };
+
+	if (!arg_peek(a) || arg_is_help(a)) {
+		fputs(usage_text, stdout);
+		return CTL_OK;
+	}
+	o = object_find(arg_peek(a));
+	if (!o || o->fn == do_help)
+		return usage_err(NULL, "unknown object '%s'", arg_peek(a));
+	sub.obj = o->name;
+	return o->fn(c, &sub);
+}
+
+enum { OPT_BPFFS = 256, OPT_RUNDIR };
+
+static const struct option long_opts[] = {
+	{ "json",	no_argument,		NULL, 'j' },
+	{ "pretty",	no_argument,		NULL, 'p' },
+	{ "instance",	required_argument,	NULL, 'i' },
+	{ "bpffs",	required_argument,	NULL, OPT_BPFFS },
+	{ "rundir",	required_argument,	NULL, OPT_RUNDIR },
+	{ "verbose",	no_argument,		NULL, 'v' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Parse the global options; returns the index of OBJECT, or -CTL_USAGE
+ * (error printed), or -1 for --help (help printed).
+ */
+static int parse_options(struct ctl *c, int argc, char **argv,
+			 const char **instance)
+{
+	bool json = false, pretty = false;
+	int opt;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:jpi:vh", long_opts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'j': json = true; break;
+		case 'p': pretty = true; break;
+		case 'i': *instance = optarg; break;
+		case OPT_BPFFS: c->bpffs = optarg; break;
+		case OPT_RUNDIR: c->rundir = optarg; break;
+		case 'v': c->verbose = true; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return -1;
+		case ':':
+			print_init(json, pretty);
+			return -usage_err(NULL, "option '%s' needs a value",
+					  argv[optind - 1]);
+		default:
+			print_init(json, pretty);
+			return -usage_err(NULL, "unknown option '%s'",
+					  argv[optind - 1]);
+		}
+	}
+	print_init(json, pretty);
+	return optind;
+}
+
+int main(int argc, char **argv)
+{
+	const char *instance = NULL;
+	struct cmd_args a;
+	const struct object *o;
+	struct ctl c = {};
+	int idx, err;
+
+	log_init("xvsctl", 0);
+	idx = parse_options(&c, argc, argv, &instance);
+	if (idx < 0)
+		return idx == -1 ? CTL_OK : -idx;
+	if (c.verbose)
+		log_set_level(LOG_LVL_DEBUG);
+	if (idx >= argc) {
+		fputs(usage_text, stderr);
+		return CTL_USAGE;
+	}
+	if (inst_init(&c.inst, instance, c.bpffs, c.rundir))
+		return usage_err(NULL, "invalid instance name '%s': use 1..63 of A-Z a-z 0-9 - _ .",
+				 instance ? instance : "");
+	o = object_find(argv[idx]);
+	if (!o)
+		return usage_err(NULL, "unknown object '%s'", argv[idx]);
+	a.argc = argc - idx - 1;
+	a.argv = argv + idx + 1;
+	a.obj = o->name;
+	err = o->fn(&c, &a);
+	if (!err)
+		err = print_flush();
+	return err;
+}
