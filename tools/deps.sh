@@ -10,7 +10,7 @@ set -eu
 # ethtool, ping, iperf3, tshark (an independent decoder for the wire).
 PKGS="make gcc clang llvm bpftool libbpf-dev libxdp-dev libelf-dev zlib1g-dev
 libjson-c-dev libyaml-dev pkg-config iproute2 ethtool iputils-ping iperf3
-tshark procps util-linux"
+tshark tcpdump procps util-linux"
 
 missing=""
 for p in $PKGS; do

@@ -96,7 +96,7 @@ ping_ok() {	# ping_ok STATION IP
 }
 
 bg() {		# bg CMD...: start in the background, killed on exit
-	"$@" &
+	"$@" >>"$RUNDIR/bg.log" 2>&1 </dev/null &
 	echo "pid $!" >>"$STATE"
 }
 
