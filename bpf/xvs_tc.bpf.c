@@ -152,11 +152,17 @@ int xvs_tc_tx(struct __sk_buff *skb)
 {
 	__u32 iif = skb->ingress_ifindex;
 	struct xvs_frame f = {};
+	__u32 mark;
 	int ret;
 
-	/* Frames the switch itself sends out of this port came in on a port:
-	 * they are switched already.  Only the host's own traffic is ours.
+	/* Frames the switch itself sends out of this port came in on a port,
+	 * or are copies of a host port's flood: they are switched already.
+	 * Only the host's own traffic is ours.
 	 */
+	if (skb->mark == XVS_SKB_MARK_SWITCHED) {
+		skb->mark = 0;
+		return TC_ACT_OK;
+	}
 	if (iif && bpf_map_lookup_elem(&xvs_ports, &iif))
 		return TC_ACT_OK;
 	ret = xvs_pipeline(skb, &f, 0);
@@ -169,7 +175,10 @@ int xvs_tc_tx(struct __sk_buff *skb)
 	case XVS_V_HOST_OF:
 		return tc_forward_host(skb, &f);
 	case XVS_V_FLOOD:
+		mark = skb->mark;
+		skb->mark = XVS_SKB_MARK_SWITCHED;
 		tc_flood(skb, &f, f.ifindex);
+		skb->mark = mark;
 		return TC_ACT_OK;	/* and out on the wire */
 	default:
 		return TC_ACT_OK;

@@ -74,6 +74,11 @@ struct xvs_flood_key {
  * untouched instead of switching it again.  Cleared on the way.
  */
 #define XVS_SKB_MARK_TO_HOST	0x78767368	/* "xvsh" */
+/* skb->mark of the copies a host port's TC egress hook floods out of the
+ * other ports, so that their own egress hooks let them go instead of
+ * flooding them again (two host ports on a bridge would loop).
+ */
+#define XVS_SKB_MARK_SWITCHED	0x78767373	/* "xvss" */
 
 /* Value of xvs_members: the ports of one flood group as a flat list, for
  * the TC path, which floods with bpf_clone_redirect() (skbs cannot be
