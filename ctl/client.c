@@ -411,3 +411,16 @@ int ctl_request(struct ctl *c, struct json_object *req, enum ctl_start start,
 		*reply = r;
 	return err;
 }
+
+int ctl_request_plain(struct ctl *c, struct json_object *req,
+		      enum ctl_start start)
+{
+	int err = ctl_request(c, req, start, NULL);
+
+	json_object_put(req);
+	if (!err) {
+		open_json_object(NULL);
+		close_json_object();
+	}
+	return err;
+}

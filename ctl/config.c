@@ -75,20 +75,6 @@ static struct json_object *request(const char *cmd)
 	return req;
 }
 
-/* Send, and on success print an empty result ({} in JSON). */
-static int send_plain(struct ctl *c, struct json_object *req,
-		      enum ctl_start start)
-{
-	int err = ctl_request(c, req, start, NULL);
-
-	json_object_put(req);
-	if (!err) {
-		open_json_object(NULL);
-		close_json_object();
-	}
-	return err;
-}
-
 /* Append IFACE to the list, refusing bad names and repeats. */
 static int add_iface(struct cmd_args *a, struct json_object *ifaces,
 		     const char *name)
@@ -297,7 +283,7 @@ int do_detach(struct ctl *c, struct cmd_args *a)
 		json_object_put(req);
 		return err;
 	}
-	return send_plain(c, req, CTL_NO_START);
+	return ctl_request_plain(c, req, CTL_NO_START);
 }
 
 static int bridge_keyword(struct cmd_args *a, const char *w,
@@ -346,7 +332,7 @@ static int bridge_set(struct ctl *c, struct cmd_args *a)
 		json_object_put(req);
 		return err;
 	}
-	return send_plain(c, req, CTL_START);
+	return ctl_request_plain(c, req, CTL_START);
 }
 
 int do_bridge(struct ctl *c, struct cmd_args *a)

@@ -213,20 +213,6 @@ static struct json_object *fdb_request(const char *cmd,
 	return req;
 }
 
-/* Send a request that returns nothing to print; JSON output is {}. */
-static int fdb_send(struct ctl *c, struct json_object *req,
-		    enum ctl_start start)
-{
-	int err = ctl_request(c, req, start, NULL);
-
-	json_object_put(req);
-	if (!err) {
-		open_json_object(NULL);
-		close_json_object();
-	}
-	return err;
-}
-
 /* add and del: MAC first, then keywords. */
 static int fdb_add_del(struct ctl *c, struct cmd_args *a, bool add)
 {
@@ -243,7 +229,7 @@ static int fdb_add_del(struct ctl *c, struct cmd_args *a, bool add)
 		return usage_err(a, "missing 'dev DEV'");
 	if (!add && !fa.dev == !fa.bridge)
 		return usage_err(a, "give either 'dev DEV' or 'bridge BR'");
-	return fdb_send(c, fdb_request(add ? "fdb_add" : "fdb_del", &fa, true),
+	return ctl_request_plain(c, fdb_request(add ? "fdb_add" : "fdb_del", &fa, true),
 			add ? CTL_START : CTL_NO_START);
 }
 

@@ -322,19 +322,11 @@ void print_port_stats(const struct xvs_port_stats *s)
 	print_uint(PRINT_ANY, "tx_dropped", "tx %llu", s->tx_dropped);
 }
 
-/* The hook a port receives at, in the words of the attach reply. */
-static const char *port_hook(__u16 flags)
-{
-	if (!(flags & XVS_PORT_F_XDP))
-		return "tc";
-	return flags & XVS_PORT_F_XDP_NATIVE ? "xdp-native" : "xdp-generic";
-}
-
 void print_port_flags(__u16 flags)
 {
 	char buf[64], *name, *save = NULL;
 
-	print_string(PRINT_ANY, "hook", "hook %s", port_hook(flags));
+	print_string(PRINT_ANY, "hook", "hook %s", port_hook_name(flags));
 	port_flags_str(flags & ~(XVS_PORT_F_XDP | XVS_PORT_F_XDP_NATIVE),
 		       buf, sizeof(buf));
 	open_json_array("flags");

@@ -73,6 +73,11 @@ enum ctl_start { CTL_NO_START, CTL_START };
  */
 int ctl_request(struct ctl *c, struct json_object *req, enum ctl_start start,
 		struct json_object **reply);
+/* ctl_request() for a request with nothing to print ({} in JSON); puts
+ * the request.
+ */
+int ctl_request_plain(struct ctl *c, struct json_object *req,
+		      enum ctl_start start);
 /* Is xvsd answering?  Returns its pid, 0 when nothing answers, or -errno
  * when the socket cannot be used at all (already printed nothing).
  */

@@ -45,6 +45,13 @@ const char *event_name(unsigned int ev)
 	return ev < XVS_EV_MAX && event_names[ev] ? event_names[ev] : "unknown";
 }
 
+const char *port_hook_name(__u16 flags)
+{
+	if (!(flags & XVS_PORT_F_XDP))
+		return "tc";
+	return flags & XVS_PORT_F_XDP_NATIVE ? "xdp-native" : "xdp-generic";
+}
+
 const char *port_flags_str(__u16 flags, char *buf, int len)
 {
 	static const struct { __u16 flag; const char *name; } names[] = {

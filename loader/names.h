@@ -12,6 +12,8 @@
 
 const char *drop_reason_name(unsigned int reason);
 const char *event_name(unsigned int ev);
+/* The hook a port receives at: "tc", "xdp-native" or "xdp-generic". */
+const char *port_hook_name(__u16 flags);
 /* Port flag names joined by ','; buf must hold 64 bytes. */
 const char *port_flags_str(__u16 flags, char *buf, int len);
 

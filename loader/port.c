@@ -33,6 +33,7 @@
 #include "xvsd.h"
 #include "log.h"
 #include "util.h"
+#include "names.h"
 #include "maps/port.h"
 #include "maps/fdb.h"
 #include "maps/stats.h"
@@ -201,42 +202,43 @@ static int port_outputs(struct xvsd *d, const struct xvs_port *p, int add)
 
 /* --- interface facts ----------------------------------------------- */
 
-static int if_driver(const char *ifname, char *drv, size_t len)
+/* One interface ioctl; 0 or -errno. */
+static int if_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
 {
-	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
-	struct ifreq ifr = {};
 	int fd, err = 0;
 
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	ifr.ifr_data = (void *)&info;
-	if (ioctl(fd, SIOCETHTOOL, &ifr))
+	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", ifname);
+	if (ioctl(fd, req, ifr))
 		err = -errno;
-	else
-		snprintf(drv, len, "%s", info.driver);
 	close(fd);
+	return err;
+}
+
+static int if_driver(const char *ifname, char *drv, size_t len)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = { .ifr_data = (void *)&info };
+	int err = if_ioctl(ifname, SIOCETHTOOL, &ifr);
+
+	if (!err)
+		snprintf(drv, len, "%s", info.driver);
 	return err;
 }
 
 static int if_mac_mtu(const char *ifname, __u8 mac[6], __u32 *mtu)
 {
 	struct ifreq ifr = {};
-	int fd, err = 0;
+	int err = if_ioctl(ifname, SIOCGIFHWADDR, &ifr);
 
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
-		err = -errno;
-	else
-		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-	if (!err && ioctl(fd, SIOCGIFMTU, &ifr) == 0)
+	if (err)
+		return err;
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	if (!if_ioctl(ifname, SIOCGIFMTU, &ifr))
 		*mtu = ifr.ifr_mtu;
-	close(fd);
-	return err;
+	return 0;
 }
 
 /* Does the host use this interface: an IPv4 or a non-link-local IPv6? */
@@ -397,18 +399,12 @@ fail:
 
 /* --- attach, detach ------------------------------------------------ */
 
-static const char *port_hook_name(const struct xvs_port *p)
-{
-	if (!(p->flags & XVS_PORT_F_XDP))
-		return "tc";
-	return p->flags & XVS_PORT_F_XDP_NATIVE ? "xdp-native" : "xdp-generic";
-}
 
 static int port_fill(struct xvsd *d, struct xvs_port *p, const char *ifname,
 		     const char *hook, int host, char *err, size_t errlen)
 {
 	char drv[32] = "";
-	int no;
+	int no, e;
 
 	memset(p, 0, sizeof(*p));
 	if (strlen(ifname) >= sizeof(p->name) ||
@@ -417,10 +413,11 @@ static int port_fill(struct xvsd *d, struct xvs_port *p, const char *ifname,
 		return -ENODEV;
 	}
 	snprintf(p->name, sizeof(p->name), "%s", ifname);
-	if (if_mac_mtu(ifname, p->mac, &p->mtu)) {
+	e = if_mac_mtu(ifname, p->mac, &p->mtu);
+	if (e) {
 		snprintf(err, errlen, "Couldn't read the address of '%s': %s",
-			 ifname, strerror(errno));
-		return -errno;
+			 ifname, strerror(-e));
+		return e;
 	}
 	if (!if_driver(ifname, drv, sizeof(drv))) {
 		if (!strcmp(drv, "veth"))
@@ -511,14 +508,14 @@ int port_attach(struct xvsd *d, const char *bridge, const char *ifname,
 	/* The flags learned while hooking (native, own clsact) go in too. */
 	bpf_map_update_elem(d->ports_fd, &p.ifindex, &p, BPF_EXIST);
 	pr_info("port %s (ifindex %u) attached to bridge %s as port %u: %s%s",
-		ifname, p.ifindex, bridge, p.port_no, port_hook_name(&p),
+		ifname, p.ifindex, bridge, p.port_no, port_hook_name(p.flags),
 		p.flags & XVS_PORT_F_HOST ? ", host port" : "");
 	if (res) {
 		json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "iface", json_object_new_string(ifname));
 		json_object_object_add(o, "port_no", json_object_new_int(p.port_no));
-		json_object_object_add(o, "hook", json_object_new_string(port_hook_name(&p)));
+		json_object_object_add(o, "hook", json_object_new_string(port_hook_name(p.flags)));
 		json_object_object_add(o, "host",
 			json_object_new_boolean(!!(p.flags & XVS_PORT_F_HOST)));
 		json_object_array_add(res, o);

@@ -109,7 +109,8 @@ unknown_unicast_floods() {
 broadcast_on_the_wire() {
 	local out
 	in_ns "$(ns_of c)" tshark -n -i eth0 -a duration:8 -c 1 \
-		-f "arp and ether src 02:00:00:00:00:01" -T fields \
+		-f "arp and ether broadcast and ether src 02:00:00:00:00:01 and arp[24:4] = 0x0a01004d" \
+		-T fields \
 		-e eth.dst -e eth.src -e arp.opcode -e arp.src.proto_ipv4 \
 		-e arp.dst.proto_ipv4 >"$RUNDIR/bc" 2>"$RUNDIR/bc.err" &
 	wait_for 5 grep -q "Capturing on" "$RUNDIR/bc.err"
