@@ -147,6 +147,16 @@ static int cmd_bridge_set(struct ctl_req *r)
 	e = bridge_set(r->d, name, ageing, limit, NULL, r->err, sizeof(r->err));
 	if (e)
 		return fail(r, 0, e);
+	if (limit > r->d->fdb_max) {
+		char w[160];
+
+		snprintf(w, sizeof(w), "mac-limit %u is more than the MAC table holds (%u "
+			 "entries for all bridges; start xvsd with --fdb-size)",
+			 limit, r->d->fdb_max);
+		json_object_object_add(r->reply, "warnings", json_object_new_array());
+		json_object_array_add(json_object_object_get(r->reply, "warnings"),
+				      json_object_new_string(w));
+	}
 	fdb_sweep(r->d, 1);	/* a shorter ageing applies now */
 	return 0;
 }

@@ -51,6 +51,7 @@ static int load_xdp(struct xvsd *d)
 	d->pstats_fd = bpf_map__fd(d->xdp->maps.xvs_pstats);
 	d->learn_pend_fd = bpf_map__fd(d->xdp->maps.xvs_learn_pend);
 	d->upcall_fd = bpf_map__fd(d->xdp->maps.xvs_upcall);
+	d->fdb_max = bpf_map__max_entries(d->xdp->maps.xvs_fdb);
 	return 0;
 }
 

@@ -30,8 +30,8 @@ static int reuse_one(struct bpf_map *map, const char *path)
 	} else if (info.type != bpf_map__type(map) ||
 		   info.key_size != bpf_map__key_size(map) ||
 		   info.value_size != bpf_map__value_size(map)) {
-		pr_err("pinned map '%s' has another layout (left by an older xvs?); "
-		       "remove it with 'xvsctl stop --cleanup'", path);
+		pr_err("pinned map '%s' has another layout (left by another xvs version); "
+		       "'xvsd --reset' with the same instance options removes it", path);
 		err = -EINVAL;
 	} else {
 		/* Same size as pinned, whatever was asked (xvs_fdb). */

@@ -599,6 +599,33 @@ int port_detach_all(struct xvsd *d)
 	return 0;
 }
 
+/* Unhook every port the instance has pinned and remove the pins, loading
+ * nothing: for pins another xvs version left, which this one cannot load
+ * over.  The ports map is keyed by ifindex in every version; its values
+ * are not read.  A clsact qdisc xvs created stays (its flag is in the
+ * value); the filters in it are removed.
+ */
+int port_reset_all(struct xvsd *d)
+{
+	__u32 key, *prev = NULL;
+	int fd, n = 0;
+
+	fd = inst_map_fd(&d->inst, "xvs_ports");
+	if (fd >= 0) {
+		while (!bpf_map_get_next_key(fd, prev, &key)) {
+			xdp_detach(d, key);
+			tc_detach(key, 0);
+			prev = &key;
+			n++;
+		}
+		close(fd);
+	}
+	dp_unpin(d);
+	pr_info("instance %s reset: %d port%s unhooked, pins removed", d->inst.name,
+		n, n == 1 ? "" : "s");
+	return 0;
+}
+
 /* Take over one pinned port: swap this daemon's programs in. */
 static int port_adopt(struct xvsd *d, struct xvs_port *p)
 {

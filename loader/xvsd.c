@@ -37,6 +37,8 @@ static void usage(FILE *f)
 		"      --mac-limit N      learned MACs per new bridge (default %u)\n"
 		"      --fdb-size N       MAC table size over all bridges (default %u, max %u)\n"
 		"      --learn-rate N     LEARN upcalls per second per CPU (default 1000)\n"
+		"      --reset            unhook every port of the instance, remove its pins, exit\n"
+		"                         (for pins of another xvs version; loads nothing)\n"
 		"  -v, --verbose          debug log, libbpf and verifier output included\n"
 		"  -h, --help             this text\n",
 		XVS_DEFAULT_AGEING, XVS_DEFAULT_MAC_LIMIT, XVS_FDB_DEFAULT_SIZE,
@@ -53,6 +55,7 @@ static int parse_args(struct xvsd *d, int argc, char **argv)
 		{ "mac-limit", required_argument, NULL, 'm' },
 		{ "fdb-size", required_argument, NULL, 's' },
 		{ "learn-rate", required_argument, NULL, 'r' },
+		{ "reset", no_argument, NULL, 'X' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -70,6 +73,7 @@ static int parse_args(struct xvsd *d, int argc, char **argv)
 		case 'm': e = parse_u32(optarg, 1, XVS_FDB_MAX_SIZE, &d->mac_limit); break;
 		case 's': e = parse_u32(optarg, 1024, XVS_FDB_MAX_SIZE, &d->fdb_size); break;
 		case 'r': e = parse_u32(optarg, 1, 1000000, &rate); break;
+		case 'X': d->reset = 1; break;
 		case 'v': log_set_level(LOG_LVL_DEBUG); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
@@ -177,6 +181,11 @@ int main(int argc, char **argv)
 		pr_err("Couldn't listen on '%s': %s%s", d.inst.sock_path, strerror(-lfd),
 		       lfd == -EADDRINUSE ? " (xvsd already runs for this instance)" : "");
 		return 1;
+	}
+	if (d.reset) {
+		err = port_reset_all(&d);
+		ctl_close(&d, lfd);
+		return err ? 1 : 0;
 	}
 	err = dp_load(&d);
 	if (err)

@@ -42,12 +42,14 @@ struct xvsd {
 	int xdp_rx_fd, xdp_tx_fd, tc_rx_fd, tc_tx_fd;
 	int ports_fd, bridges_fd, fdb_fd, tx_fd, flood_fd, members_fd;
 	int pstats_fd, learn_pend_fd, upcall_fd;
+	__u32 fdb_max;			/* xvs_fdb max_entries, as loaded */
 
 	/* Learned (not static) MACs per bridge, recounted every sweep. */
 	__u32 macs[XVS_MAX_BRIDGES];
 	__u64 last_sweep_ns;
 
 	int stop;			/* leave the loop */
+	int reset;			/* --reset: unhook, unpin, exit */
 };
 
 /* datapath.c: load both objects, reusing what is pinned. */
@@ -67,6 +69,7 @@ int port_detach(struct xvsd *d, const char *ifname, char *err, size_t errlen);
 void port_vanished(struct xvsd *d, __u32 ifindex);
 int port_adopt_all(struct xvsd *d);
 int port_detach_all(struct xvsd *d);
+int port_reset_all(struct xvsd *d);
 
 /* fdb.c */
 void fdb_learn(struct xvsd *d, __u32 ifindex, __u32 bridge, __u16 vlan,

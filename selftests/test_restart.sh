@@ -9,10 +9,10 @@
 #                     ├── xvs bridge br0 (namespace xsw-*)
 #   [b-*] eth0 --- pb ┘
 source "$(dirname "$0")/lib/lib.sh"
-require_env
+require_env bpftool
 
 TESTS=(kill9_keeps_forwarding restart_adopts sigterm_keeps_datapath
-       vanished_port_removed)
+       vanished_port_removed reset_after_layout_change)
 
 setup() {
 	switch_setup
@@ -77,6 +77,25 @@ vanished_port_removed() {
 	grep "vanished" "$RUNDIR/$INST.log" | tail -1
 	xvsctl fdb show | grep -q "02:00:00:00:02:04" && fail "its MAC stayed in the table"
 	ping_ok a 10.3.0.2 || fail "the others stopped"
+}
+
+# Pins of another layout (as another xvs version would leave): xvsd
+# refuses them with a hint, and --reset takes everything down.
+reset_after_layout_change() {
+	local out
+	kill -9 "$(daemon_pid)"
+	rm "$BPFFS/$INST/xvs_members"
+	bpftool map create "$BPFFS/$INST/xvs_members" type hash key 8 value 4 \
+		entries 16 name xvs_members || fail "cannot fake an old map"
+	out=$(sw "$XVSD" -i "$INST" --bpffs "$BPFFS" --rundir "$RUNDIR" 2>&1)
+	echo "$out"
+	echo "$out" | grep -q "another layout.*--reset" || fail "no clear error"
+	check sw "$XVSD" -i "$INST" --bpffs "$BPFFS" --rundir "$RUNDIR" --reset
+	[ -e "$BPFFS/$INST" ] && fail "pins left after --reset"
+	sw ip link show pa | grep -q xdp && fail "XDP left on pa"
+	[ -z "$(sw tc filter show dev pa ingress)" ] || fail "filter left on pa"
+	check xvsctl attach pa pb	# a fresh start works
+	ping_ok a 10.3.0.2 || fail "no forwarding after a fresh start"
 }
 
 ktap_run "$@"
