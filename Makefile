@@ -40,7 +40,7 @@ msg = @printf '  %-10s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.SECONDARY: $(BPF_OBJS)
+.SECONDARY: $(BPF_OBJS) $(SKELS)
 .PHONY: all help deps clean test vmtest bench demo demo-down install selftests
 
 all: $(OUTPUT)/xvsd $(OUTPUT)/xvsctl
