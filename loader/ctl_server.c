@@ -79,6 +79,20 @@ static json_object *req_ifaces(struct ctl_req *r)
 	return v;
 }
 
+/* All or nothing: a failed attach detaches what this request attached. */
+static void attach_undo(struct ctl_req *r, json_object *ports)
+{
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(ports); i++) {
+		json_object *o = json_object_array_get_idx(ports, i), *n;
+
+		if (json_object_object_get_ex(o, "iface", &n))
+			port_detach(r->d, json_object_get_string(n), err, sizeof(err));
+	}
+}
+
 static int cmd_attach(struct ctl_req *r)
 {
 	const char *bridge = req_str(r, "bridge") ?: "br0";
@@ -108,8 +122,10 @@ static int cmd_attach(struct ctl_req *r)
 
 		e = port_attach(r->d, bridge, name, hook, mode, h, ports, r->err,
 				sizeof(r->err));
-		if (e)
+		if (e < 0) {
+			attach_undo(r, ports);
 			return fail(r, 0, e);
+		}
 	}
 	return 0;
 }

@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <linux/ethtool.h>
+#include <linux/if_arp.h>
 #include <linux/if_link.h>
 #include <linux/sockios.h>
 #include <bpf/bpf.h>
@@ -235,6 +236,8 @@ static int if_mac_mtu(const char *ifname, __u8 mac[6], __u32 *mtu)
 
 	if (err)
 		return err;
+	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+		return -EPFNOSUPPORT;
 	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
 	if (!if_ioctl(ifname, SIOCGIFMTU, &ifr))
 		*mtu = ifr.ifr_mtu;
@@ -414,6 +417,11 @@ static int port_fill(struct xvsd *d, struct xvs_port *p, const char *ifname,
 	}
 	snprintf(p->name, sizeof(p->name), "%s", ifname);
 	e = if_mac_mtu(ifname, p->mac, &p->mtu);
+	if (e == -EPFNOSUPPORT) {
+		snprintf(err, errlen, "Couldn't attach '%s': not an Ethernet interface",
+			 ifname);
+		return -EOPNOTSUPP;
+	}
 	if (e) {
 		snprintf(err, errlen, "Couldn't read the address of '%s': %s",
 			 ifname, strerror(-e));
@@ -472,7 +480,7 @@ int port_attach(struct xvsd *d, const char *bridge, const char *ifname,
 		return e;
 	if (!bpf_map_lookup_elem(d->ports_fd, &p.ifindex, &old)) {
 		if (bridge_lookup(d, bridge, &br) == 0 && br == old.bridge)
-			return 0;	/* already there: attach is idempotent */
+			return 1;	/* already there: attach is idempotent */
 		snprintf(err, errlen, "'%s' is already a port of another bridge (detach it first)",
 			 ifname);
 		return -EBUSY;

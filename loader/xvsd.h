@@ -58,7 +58,9 @@ void dp_close(struct xvsd *d);
 /* Remove every pinned object of the instance (after all ports left). */
 void dp_unpin(struct xvsd *d);
 
-/* port.c */
+/* port.c.  port_attach() returns 0 when it attached, 1 when the port was
+ * there already, or -errno with `err` filled in.
+ */
 int bridge_lookup(struct xvsd *d, const char *name, __u32 *id);
 int bridge_set(struct xvsd *d, const char *name, __u32 ageing, __u32 limit,
 	       __u32 *id, char *err, size_t errlen);

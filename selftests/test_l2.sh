@@ -12,10 +12,10 @@
 # port; unknown unicast reaches every other port and only them; broadcast
 # decodes in tshark as sent; counters; detach gives the interfaces back.
 source "$(dirname "$0")/lib/lib.sh"
-require_env tshark tcpdump
+require_env tshark tcpdump bpftool python3
 
 TESTS=(attach_all ping_all_pairs vm_pings_stations fdb_every_mac unknown_unicast_floods
-       broadcast_on_the_wire stats_count drops_by_reason detach_is_clean)
+       broadcast_on_the_wire fdb_dump_has_names stats_count drops_by_reason detach_is_clean)
 
 VM_MAC=02:00:00:00:00:40
 
@@ -33,6 +33,10 @@ setup() {
 
 # setup attached them in one call.
 attach_all() {
+	local mode
+	mode=$(stat -c %a "$RUNDIR/$INST.sock")
+	echo "control socket mode $mode"
+	[ "$mode" = 600 ] || fail "control socket is not 0600"
 	xvsctl show
 	[ "$(xvsctl -j show | grep -o '"port_no"' | wc -l)" = 4 ] ||
 		fail "show does not list 4 ports"
@@ -131,6 +135,18 @@ PY
 	echo "tshark on c: $out"
 	[ "$out" = "$(printf 'ff:ff:ff:ff:ff:ff\t02:00:00:00:00:01\t1\t10.1.0.1\t10.1.0.77')" ] ||
 		fail "broadcast ARP not delivered as sent"
+}
+
+# bpftool prints the MAC table with field names (BTF on the maps).
+fdb_dump_has_names() {
+	local out
+	out=$(bpftool map dump pinned "$BPFFS/$INST/xvs_fdb")
+	echo "$out" | head -14
+	for f in bridge vlan mac ifindex flags seen_ns; do
+		echo "$out" | grep -q "\"$f\":" || fail "no field '$f' in the dump"
+	done
+	bpftool map dump pinned "$BPFFS/$INST/xvs_ports" | grep -q '"port_no":' ||
+		fail "no field names in xvs_ports"
 }
 
 stats_count() {

@@ -14,7 +14,7 @@ source "$(dirname "$0")/lib/lib.sh"
 require_env tcpdump
 
 TESTS=(attach_native ping_all_pairs flood_by_broadcast_redirect
-       link_outlives_daemon host_port_at_xdp detach_is_clean)
+       link_outlives_daemon host_port_at_xdp generic_mode detach_is_clean)
 
 setup() {
 	switch_setup
@@ -92,6 +92,17 @@ host_port_at_xdp() {
 	ping_ok w 10.6.0.3 || fail "w cannot reach c"
 	sw ping -c 2 -i 0.2 -W 2 -q 10.6.0.2 >/dev/null || fail "the host cannot reach b"
 	check xvsctl detach up0
+}
+
+# Generic (skb) XDP, as on a driver without native XDP.
+generic_mode() {
+	check xvsctl detach pc
+	check xvsctl attach --hook xdp --xdp-mode skb pc
+	xvsctl show | grep " pc "
+	xvsctl show | grep -q " pc .*hook xdp-generic" || fail "pc not in generic mode"
+	sw ip link show pc | grep -q "xdpgeneric" || fail "no generic XDP program on pc"
+	ping_ok c 10.6.0.1 || fail "c (generic) cannot ping a (native)"
+	ping_ok b 10.6.0.3 || fail "b (native) cannot ping c (generic)"
 }
 
 detach_is_clean() {
