@@ -28,6 +28,7 @@
 #include "xvsctl.h"
 #include "print.h"
 #include "loader/log.h"
+#include "loader/util.h"
 
 #define REPLY_TIMEOUT_MS	60000	/* attach loads and verifies programs */
 #define PING_TIMEOUT_MS		2000
@@ -201,22 +202,6 @@ static int find_xvsd(char *buf, size_t len)
 	return -ENOENT;
 }
 
-static int mkdir_parents(const char *dir, mode_t mode)
-{
-	char buf[PATH_MAX], *p;
-
-	snprintf(buf, sizeof(buf), "%s", dir);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, mode) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return mkdir(buf, mode) && errno != EEXIST ? -errno : 0;
-}
-
 /* In the child: a session of its own, stdin from /dev/null, stdout and
  * stderr to the log; never returns.
  */
@@ -296,7 +281,7 @@ int daemon_start(struct ctl *c)
 		ctl_err("Couldn't start xvsd: not found next to xvsctl or in PATH");
 		return CTL_FAILED;
 	}
-	err = mkdir_parents(c->inst.rundir, 0755);
+	err = mkdir_p(c->inst.rundir, 0755);
 	if (err) {
 		ctl_err("Couldn't create '%s': %s", c->inst.rundir, strerror(-err));
 		return CTL_FAILED;

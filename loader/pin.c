@@ -13,6 +13,7 @@
 
 #include "pin.h"
 #include "log.h"
+#include "util.h"
 
 static const char *pick(const char *arg, const char *env, const char *def)
 {
@@ -46,25 +47,6 @@ int inst_init(struct xvs_inst *inst, const char *name, const char *bpffs,
 	snprintf(inst->sock_path, sizeof(inst->sock_path), "%s/%s.sock", r, n);
 	snprintf(inst->log_path, sizeof(inst->log_path), "%s/%s.log", r, n);
 	snprintf(inst->pid_path, sizeof(inst->pid_path), "%s/%s.pid", r, n);
-	return 0;
-}
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char buf[PATH_MAX];
-	char *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, mode) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, mode) && errno != EEXIST)
-		return -errno;
 	return 0;
 }
 

@@ -22,6 +22,9 @@ int ncpus(void);
 /* Sum a per-CPU array element made of `nfields` __u64 counters. */
 int percpu_sum(int map_fd, __u32 key, __u64 *out, int nfields);
 
+/* mkdir -p: create `path` and its missing parents; 0 or -errno. */
+int mkdir_p(const char *path, unsigned int mode);
+
 /* Monotonic clock in ns: the clock bpf_ktime_get_ns() reads. */
 __u64 now_ns(void);
 

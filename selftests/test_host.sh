@@ -19,13 +19,7 @@ setup() {
 	switch_setup
 	station a 10.4.0.1/24 02:00:00:00:03:01
 	station b 10.4.0.2/24 02:00:00:00:03:02
-	netns_add "w-$SUF"
-	ip -n "$SW" link add name up0 type veth peer name eth0 netns "w-$SUF"
-	ip -n "$SW" addr add 10.4.0.254/24 dev up0
-	ip -n "$SW" link set up0 up
-	ip -n "w-$SUF" link set eth0 up
-	ip -n "w-$SUF" addr add 10.4.0.100/24 dev eth0
-	in_ns "w-$SUF" ethtool -K eth0 gro on >/dev/null 2>&1
+	uplink up0 10.4.0.254/24 10.4.0.100/24
 }
 
 host_ping() { sw ping -c 3 -i 0.2 -W 2 -q "$1" >/dev/null 2>&1; }

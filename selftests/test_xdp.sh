@@ -78,13 +78,7 @@ link_outlives_daemon() {
 }
 
 host_port_at_xdp() {
-	netns_add "w-$SUF"
-	ip -n "$SW" link add name up0 type veth peer name eth0 netns "w-$SUF"
-	ip -n "$SW" addr add 10.6.0.254/24 dev up0
-	ip -n "$SW" link set up0 up
-	ip -n "w-$SUF" link set eth0 up
-	ip -n "w-$SUF" addr add 10.6.0.100/24 dev eth0
-	in_ns "w-$SUF" ethtool -K eth0 gro on >/dev/null 2>&1
+	uplink up0 10.6.0.254/24 10.6.0.100/24
 	check xvsctl attach --hook xdp up0
 	xvsctl show | grep "up0"
 	ping_ok a 10.6.0.254 || fail "a cannot reach the host"

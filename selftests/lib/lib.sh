@@ -77,6 +77,18 @@ station() {
 	ip -n "$SW" link set "p$name" up
 }
 
+# uplink DEV IP/len WIRE_IP/len: a host interface DEV in the switch
+# namespace, carrying IP, whose peer is eth0 of namespace w-$SUF (the
+# "wire", with another machine at WIRE_IP).
+uplink() {
+	local dev=$1 ip=$2 wire_ip=$3
+	station w "$wire_ip"
+	ip -n "$SW" link set pw down	# kernels before 6.x rename only when down
+	ip -n "$SW" link set pw name "$dev"
+	ip -n "$SW" addr add "$ip" dev "$dev"
+	ip -n "$SW" link set "$dev" up
+}
+
 ns_of() { echo "$1-$SUF"; }
 mac_of() { ip -n "$(ns_of "$1")" -j link show eth0 | sed -n 's/.*"address":"\([^"]*\)".*/\1/p'; }
 
