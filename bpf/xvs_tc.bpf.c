@@ -43,6 +43,14 @@ static __always_inline __u16 tc_count_tx(__u32 ifindex, __u32 len)
 	return p->flags;
 }
 
+static __always_inline void tc_count_tx_drop(__u32 ifindex)
+{
+	struct xvs_port *p = bpf_map_lookup_elem(&xvs_ports, &ifindex);
+
+	if (p)
+		stats_tx_drop(p->port_no);
+}
+
 /* Deliver into the host stack behind a port, marked so that the port's
  * own TC hook lets it pass instead of switching it again.  A clone leaves
  * at once and the original keeps its mark; bpf_redirect() acts only when
@@ -82,8 +90,10 @@ static __always_inline int tc_flood(struct __sk_buff *skb, struct xvs_frame *f,
 		ifindex = m->ifindex[i];
 		if (ifindex == except)
 			continue;
-		if (bpf_clone_redirect(skb, ifindex, 0))
+		if (bpf_clone_redirect(skb, ifindex, 0)) {
+			tc_count_tx_drop(ifindex);
 			continue;
+		}
 		flags = tc_count_tx(ifindex, f->len);
 		if (flags & XVS_PORT_F_HOST)
 			tc_to_host(skb, ifindex, 1);

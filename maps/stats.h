@@ -46,7 +46,9 @@ struct xvs_port_stats {
 	__u64 tx_packets;	/* frames sent to the port */
 	__u64 tx_bytes;
 	__u64 rx_dropped;	/* received frames dropped (any reason) */
-	__u64 tx_dropped;	/* frames for the port that could not be sent */
+	__u64 tx_dropped;	/* copies the port's device refused (TC floods;
+				 * XDP transmit errors are the driver's, in
+				 * `ethtool -S`) */
 };
 
 #endif /* XVS_MAPS_STATS_H */

@@ -15,7 +15,8 @@ source "$(dirname "$0")/lib/lib.sh"
 require_env tshark tcpdump bpftool python3
 
 TESTS=(attach_all ping_all_pairs vm_pings_stations fdb_every_mac unknown_unicast_floods
-       broadcast_on_the_wire fdb_dump_has_names stats_count drops_by_reason detach_is_clean)
+       broadcast_on_the_wire fdb_dump_has_names stats_count
+       tx_dropped_when_down drops_by_reason detach_is_clean)
 
 VM_MAC=02:00:00:00:00:40
 
@@ -154,6 +155,17 @@ stats_count() {
 	xvsctl stats dev pa
 	rx=$(xvsctl -j stats dev pa | grep -o '"rx_packets":[0-9]*' | head -1 | cut -d: -f2)
 	[ "${rx:-0}" -gt 0 ] || fail "no rx counted on pa"
+}
+
+# A flood copy the device refuses (the port is down) is a tx drop.
+tx_dropped_when_down() {
+	local n
+	sw ip link set pc down
+	in_ns "$(ns_of a)" ping -c 2 -i 0.2 -W 1 -b 10.1.0.255 >/dev/null 2>&1
+	sw ip link set pc up
+	n=$(xvsctl -j stats dev pc | grep -o '"tx_dropped":[0-9]*' | cut -d: -f2)
+	echo "pc tx_dropped $n"
+	[ "${n:-0}" -ge 2 ] || fail "refused flood copies not counted"
 }
 
 drops_by_reason() {

@@ -41,6 +41,15 @@ static __always_inline void stats_tx(__u32 port_no, __u32 len)
 	}
 }
 
+/* A frame for a port that could not be handed to it. */
+static __always_inline void stats_tx_drop(__u32 port_no)
+{
+	struct xvs_port_stats *s = stats_port(port_no);
+
+	if (s)
+		s->tx_dropped++;
+}
+
 /* Count a dropped frame: by reason, and on the ingress port if known. */
 static __always_inline void stats_drop(__u32 port_no, __u32 reason)
 {
