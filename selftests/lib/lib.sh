@@ -107,8 +107,17 @@ ping_ok() {	# ping_ok STATION IP
 	in_ns "$(ns_of "$1")" ping -c 2 -i 0.2 -W 2 -q "$2" >/dev/null 2>&1
 }
 
-bg() {		# bg CMD...: start in the background, killed on exit
-	"$@" >>"$RUNDIR/bg.log" 2>&1 </dev/null &
+# bg [sw | in_ns NS] CMD...: start CMD in the background (in the switch's
+# or a station's namespace), killed on exit.  The subshell execs nsenter,
+# which execs CMD, so $! is CMD's own pid.
+bg() {
+	(
+		case "$1" in
+		sw) shift; exec nsenter --net=/run/netns/$SW "$@" ;;
+		in_ns) shift; ns=$1; shift; exec nsenter --net=/run/netns/$ns "$@" ;;
+		*) exec "$@" ;;
+		esac
+	) >>"$RUNDIR/bg.log" 2>&1 </dev/null &
 	echo "pid $!" >>"$STATE"
 }
 
