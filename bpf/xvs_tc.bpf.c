@@ -22,6 +22,7 @@
 #define BPF_NO_PRESERVE_ACCESS_INDEX
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 #include "lib/ctx_skb.h"
 #include "lib/pipeline.h"
 
@@ -32,23 +33,22 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* Count a frame sent to a port; returns the port's flags (0 if none). */
-static __always_inline __u16 tc_count_tx(__u32 ifindex, __u32 len)
+/* Make the skb what port `ifindex` wants for the frame's VLAN.  Returns
+ * the port, or NULL when it is no port, does not carry the VLAN, or the
+ * tag could not be set (then counted as its tx drop).
+ */
+static __always_inline const struct xvs_port *
+tc_prepare(struct __sk_buff *skb, const struct xvs_frame *f, __u32 ifindex)
 {
-	struct xvs_port *p = bpf_map_lookup_elem(&xvs_ports, &ifindex);
+	const struct xvs_port *p = bpf_map_lookup_elem(&xvs_ports, &ifindex);
+	int ret;
 
 	if (!p)
-		return 0;
-	stats_tx(p->port_no, len);
-	return p->flags;
-}
-
-static __always_inline void tc_count_tx_drop(__u32 ifindex)
-{
-	struct xvs_port *p = bpf_map_lookup_elem(&xvs_ports, &ifindex);
-
-	if (p)
+		return NULL;
+	ret = vlan_to_port(skb, f, p);
+	if (ret < 0)
 		stats_tx_drop(p->port_no);
+	return ret ? NULL : p;
 }
 
 /* Deliver into the host stack behind a port, marked so that the port's
@@ -70,16 +70,17 @@ static __always_inline long tc_to_host(struct __sk_buff *skb, __u32 ifindex,
 	return ret;
 }
 
-/* Send a copy to every member of the flood group but `except`, and one
- * up the host stack of every host port among them.
+/* Send a copy to every member of the flood group but `except` that carries
+ * the frame's VLAN, tagged as each wants, and one up the host stack of
+ * every host port among them.
  */
 static __always_inline int tc_flood(struct __sk_buff *skb, struct xvs_frame *f,
 				    __u32 except)
 {
-	struct xvs_flood_key key = { .bridge = f->bridge, .vlan = f->vlan };
+	struct xvs_flood_key key = { .bridge = f->bridge };
+	const struct xvs_port *p;
 	struct xvs_members *m;
 	__u32 i, ifindex;
-	__u16 flags;
 
 	m = bpf_map_lookup_elem(&xvs_members, &key);
 	if (!m)
@@ -90,29 +91,41 @@ static __always_inline int tc_flood(struct __sk_buff *skb, struct xvs_frame *f,
 		ifindex = m->ifindex[i];
 		if (ifindex == except)
 			continue;
+		p = tc_prepare(skb, f, ifindex);
+		if (!p)
+			continue;
 		if (bpf_clone_redirect(skb, ifindex, 0)) {
-			tc_count_tx_drop(ifindex);
+			stats_tx_drop(p->port_no);
 			continue;
 		}
-		flags = tc_count_tx(ifindex, f->len);
-		if (flags & XVS_PORT_F_HOST)
+		stats_tx(p->port_no, f->len);
+		if (p->flags & XVS_PORT_F_HOST)
 			tc_to_host(skb, ifindex, 1);
 	}
 	stats_event(XVS_EV_FLOOD);
 	return 0;
 }
 
-static __always_inline int tc_forward(struct xvs_frame *f)
+/* To one port: out of it, or up its host stack. */
+static __always_inline int tc_forward(struct __sk_buff *skb, struct xvs_frame *f,
+				      int to_host)
 {
-	tc_count_tx(f->out_ifindex, f->len);
+	const struct xvs_port *p = tc_prepare(skb, f, f->out_ifindex);
+
+	if (!p) {
+		stats_drop(f->port_no, XVS_DROP_NO_EGRESS);
+		return TC_ACT_SHOT;
+	}
+	stats_tx(p->port_no, f->len);
+	if (to_host)
+		return tc_to_host(skb, f->out_ifindex, 0);
 	return bpf_redirect(f->out_ifindex, 0);
 }
 
-static __always_inline int tc_forward_host(struct __sk_buff *skb,
-					   struct xvs_frame *f)
+/* The frame goes on, up this port's stack or out of it: in its form. */
+static __always_inline int tc_own(struct __sk_buff *skb, struct xvs_frame *f)
 {
-	tc_count_tx(f->out_ifindex, f->len);
-	return tc_to_host(skb, f->out_ifindex, 0);
+	return vlan_to_port(skb, f, f->port) ? TC_ACT_SHOT : TC_ACT_OK;
 }
 
 SEC("tc")
@@ -125,7 +138,7 @@ int xvs_tc_rx(struct __sk_buff *skb)
 		skb->mark = 0;
 		return TC_ACT_OK;	/* delivered here by the switch */
 	}
-	ret = xvs_pipeline(skb, &f, -1);
+	ret = xvs_pipeline(skb, &f, PIPE_AUTO);
 	if (ret == -XVS_DROP_NO_PORT)
 		return TC_ACT_OK;	/* being detached: not ours any more */
 	if (ret < 0) {
@@ -137,10 +150,10 @@ int xvs_tc_rx(struct __sk_buff *skb)
 	switch (f.verdict) {
 	case XVS_V_FORWARD:
 		stats_event(XVS_EV_FORWARD);
-		return tc_forward(&f);
+		return tc_forward(skb, &f, 0);
 	case XVS_V_HOST_OF:
 		stats_event(XVS_EV_TO_HOST);
-		return tc_forward_host(skb, &f);
+		return tc_forward(skb, &f, 1);
 	case XVS_V_FLOOD:
 		ret = tc_flood(skb, &f, f.ifindex);
 		if (ret < 0) {
@@ -150,10 +163,10 @@ int xvs_tc_rx(struct __sk_buff *skb)
 		if (!(f.port_flags & XVS_PORT_F_HOST))
 			return TC_ACT_STOLEN;
 		stats_event(XVS_EV_TO_HOST);
-		return TC_ACT_OK;
+		return tc_own(skb, &f);
 	default:
 		stats_event(XVS_EV_TO_HOST);
-		return TC_ACT_OK;
+		return tc_own(skb, &f);
 	}
 }
 
@@ -175,22 +188,22 @@ int xvs_tc_tx(struct __sk_buff *skb)
 	}
 	if (iif && bpf_map_lookup_elem(&xvs_ports, &iif))
 		return TC_ACT_OK;
-	ret = xvs_pipeline(skb, &f, 0);
+	ret = xvs_pipeline(skb, &f, PIPE_HOST_TX);
 	if (ret < 0)
 		return TC_ACT_OK;	/* the host's business; let it out */
 
 	switch (f.verdict) {
 	case XVS_V_FORWARD:
-		return tc_forward(&f);
+		return tc_forward(skb, &f, 0);
 	case XVS_V_HOST_OF:
-		return tc_forward_host(skb, &f);
+		return tc_forward(skb, &f, 1);
 	case XVS_V_FLOOD:
 		mark = skb->mark;
 		skb->mark = XVS_SKB_MARK_SWITCHED;
 		tc_flood(skb, &f, f.ifindex);
 		skb->mark = mark;
-		return TC_ACT_OK;	/* and out on the wire */
+		return tc_own(skb, &f);	/* and out on the wire */
 	default:
-		return TC_ACT_OK;
+		return tc_own(skb, &f);
 	}
 }

@@ -11,8 +11,10 @@
  * (veths, taps), delivery to the host stack of another port, and floods
  * that must reach such ports or the host stack as well.
  *
- * xvs_xdp_tx is the devmap egress program of every port: it runs once per
- * frame and port a redirect sends, and counts transmissions.
+ * xvs_xdp_tx is the devmap egress program of every XDP port: it runs once
+ * per frame and port a redirect sends, drops the copy if the port does not
+ * carry the frame's VLAN, untags it where the port wants it untagged, and
+ * counts the transmission.
  *
  * Both accept multi-buffer frames (xdp.frags), so a port keeps its MTU
  * and veth peers keep GSO/TSO: the pipeline reads only the linear head.
@@ -24,6 +26,7 @@
 #define BPF_NO_PRESERVE_ACCESS_INDEX
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 #include "lib/ctx_xdp.h"
 #include "lib/pipeline.h"
 
@@ -37,7 +40,7 @@ static __always_inline int xdp_drop(struct xvs_frame *f, int reason)
 
 static __always_inline int xdp_flood(struct xdp_md *ctx, struct xvs_frame *f)
 {
-	struct xvs_flood_key key = { .bridge = f->bridge, .vlan = f->vlan };
+	struct xvs_flood_key key = { .bridge = f->bridge };
 	struct xvs_members *m;
 	void *group;
 	long ret;
@@ -67,7 +70,7 @@ int xvs_xdp_rx(struct xdp_md *ctx)
 	struct xvs_frame f = {};
 	long ret;
 
-	ret = xvs_pipeline(ctx, &f, 1);
+	ret = xvs_pipeline(ctx, &f, PIPE_RX);
 	if (ret < 0)
 		return xdp_drop(&f, -ret);
 
@@ -90,9 +93,25 @@ SEC("xdp.frags/devmap")
 int xvs_xdp_tx(struct xdp_md *ctx)
 {
 	__u32 ifindex = ctx->egress_ifindex;
-	struct xvs_port *p = bpf_map_lookup_elem(&xvs_ports, &ifindex);
+	struct xvs_frame f = {};
+	struct xvs_port *p;
+	struct xvs_tag t;
+	int ret;
 
-	if (p)
-		stats_tx(p->port_no, bpf_xdp_get_buff_len(ctx));
+	p = bpf_map_lookup_elem(&xvs_ports, &ifindex);
+	if (!p)
+		return XDP_DROP;	/* left the switch meanwhile */
+	if (ctx_vlan_get(ctx, &t))
+		return XDP_DROP;
+	f.tci = t.present ? t.tci : 0;
+	f.vlan = f.tci & XVS_VID_MASK;
+	ret = vlan_to_port(ctx, &f, p);
+	if (ret > 0)
+		return XDP_DROP;	/* a flood copy for another VLAN */
+	if (ret < 0) {
+		stats_tx_drop(p->port_no);
+		return XDP_DROP;
+	}
+	stats_tx(p->port_no, bpf_xdp_get_buff_len(ctx));
 	return XDP_PASS;
 }

@@ -21,7 +21,7 @@
 #include "loader/names.h"
 #include "loader/util.h"
 
-_Static_assert(sizeof(struct xvs_port) == 40, "xvs_port ABI");
+_Static_assert(sizeof(struct xvs_port) == 560, "xvs_port ABI");
 _Static_assert(sizeof(struct xvs_bridge) == 48, "xvs_bridge ABI");
 _Static_assert(sizeof(struct xvs_fdb_key) == 12, "xvs_fdb_key ABI");
 _Static_assert(sizeof(struct xvs_fdb_entry) == 16, "xvs_fdb_entry ABI");

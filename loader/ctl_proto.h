@@ -23,6 +23,10 @@
  *   fdb_add      mac, dev, [vlan]                          -  (static entry)
  *   fdb_del      mac, dev | bridge, [vlan]                 -
  *   fdb_flush    [bridge], [dev]                           -  (learned only)
+ *   port_set     dev, vlan_mode, [tag], [trunks]            -
+ *                vlan_mode: "access" (needs tag) | "trunk" | "native-untagged"
+ *                | "native-tagged" (need tag); trunks: "10,20-30", none =
+ *                every VLAN.  The port's learned MACs are flushed.
  *   stop         [cleanup] bool                            -  (daemon exits;
  *                with cleanup every port is detached and pins removed)
  *

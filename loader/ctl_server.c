@@ -257,6 +257,58 @@ static int cmd_fdb(struct ctl_req *r, const char *cmd)
 	return 0;
 }
 
+static const char *const vlan_modes[] = {
+	[XVS_VLAN_TRUNK]		= "trunk",
+	[XVS_VLAN_ACCESS]		= "access",
+	[XVS_VLAN_NATIVE_UNTAGGED]	= "native-untagged",
+	[XVS_VLAN_NATIVE_TAGGED]	= "native-tagged",
+};
+
+/* port_set: dev, vlan_mode, [tag], [trunks] ("10,20-30"; none = all). */
+static int cmd_port_set(struct ctl_req *r)
+{
+	const char *dev = req_str(r, "dev"), *mode = req_str(r, "vlan_mode");
+	const char *trunks = req_str(r, "trunks");
+	struct xvs_port_vlan v = {};
+	__u32 tag = 0, m;
+	int e;
+
+	for (m = 0; mode && m < ARRAY_SIZE(vlan_modes); m++)
+		if (!strcmp(mode, vlan_modes[m]))
+			break;
+	if (!dev || !mode || m == ARRAY_SIZE(vlan_modes)) {
+		snprintf(r->err, sizeof(r->err), "port set needs dev and vlan_mode "
+			 "(access, trunk, native-untagged or native-tagged)");
+		return fail(r, CTL_USAGE, 0);
+	}
+	if (req_u32(r, "tag", XVS_VLAN_MAX, &tag))
+		return -1;
+	v.mode = m;
+	if (m == XVS_VLAN_TRUNK && tag) {
+		snprintf(r->err, sizeof(r->err), "a trunk has no tag (use native-untagged or native-tagged)");
+		return fail(r, CTL_USAGE, 0);
+	}
+	if (m != XVS_VLAN_TRUNK && !tag) {
+		snprintf(r->err, sizeof(r->err), "vlan-mode %s needs a tag from 1 to %d",
+			 mode, XVS_VLAN_MAX);
+		return fail(r, CTL_USAGE, 0);
+	}
+	if (m == XVS_VLAN_ACCESS && trunks) {
+		snprintf(r->err, sizeof(r->err), "an access port has no trunks");
+		return fail(r, CTL_USAGE, 0);
+	}
+	v.tag = tag;
+	if (trunks)
+		v.flags = XVS_VLAN_F_TRUNKS_LIST;
+	if (trunks && (e = vlan_list_parse(trunks, v.trunks))) {
+		snprintf(r->err, sizeof(r->err), "bad trunks '%s' (VLAN ids 0..%d, e.g. 10,20-30)",
+			 trunks, XVS_VLAN_MAX);
+		return fail(r, CTL_USAGE, 0);
+	}
+	e = port_set_vlan(r->d, dev, &v, r->err, sizeof(r->err));
+	return e ? fail(r, 0, e) : 0;
+}
+
 static int cmd_stop(struct ctl_req *r)
 {
 	json_object *v;
@@ -294,6 +346,8 @@ static void dispatch(struct ctl_req *r)
 		e = cmd_bridge_set(r);
 	} else if (!strncmp(cmd, "fdb_", 4)) {
 		e = cmd_fdb(r, cmd);
+	} else if (!strcmp(cmd, "port_set")) {
+		e = cmd_port_set(r);
 	} else if (!strcmp(cmd, "stop")) {
 		e = cmd_stop(r);
 	} else {

@@ -16,6 +16,12 @@ static const char *const drop_names[XVS_DROP_MAX] = {
 	[XVS_DROP_HAIRPIN]	= "hairpin",
 	[XVS_DROP_NO_EGRESS]	= "no_egress",
 	[XVS_DROP_FLOOD_FAIL]	= "flood_fail",
+	[XVS_DROP_VLAN_TRUNCATED] = "vlan_truncated",
+	[XVS_DROP_VLAN_TAGGED]	= "vlan_tagged_on_access",
+	[XVS_DROP_VLAN_DENIED]	= "vlan_not_carried",
+	[XVS_DROP_VLAN_INVALID]	= "vlan_invalid",
+	[XVS_DROP_VLAN_QINQ]	= "vlan_qinq",
+	[XVS_DROP_VLAN_TAG_FAIL] = "vlan_tag_fail",
 };
 
 static const char *const event_names[XVS_EV_MAX] = {

@@ -402,6 +402,12 @@ fail:
 
 /* --- attach, detach ------------------------------------------------ */
 
+/* The VLAN the host stack behind a port is in: its untagged VLAN. */
+static __u16 port_host_vlan(const struct xvs_port *p)
+{
+	return p->vlan.mode == XVS_VLAN_TRUNK ? 0 : p->vlan.tag;
+}
+
 
 static int port_fill(struct xvsd *d, struct xvs_port *p, const char *ifname,
 		     const char *hook, int host, char *err, size_t errlen)
@@ -435,6 +441,9 @@ static int port_fill(struct xvsd *d, struct xvs_port *p, const char *ifname,
 	}
 	if (host > 0 || (host < 0 && if_has_addresses(ifname)))
 		p->flags |= XVS_PORT_F_HOST;
+	/* p->vlan stays zero: like a new OVS port, a trunk of every VLAN
+	 * whose untagged frames are in VLAN 0.
+	 */
 	/* Frames from a local stack (veth, tap) carry GSO and offloaded
 	 * checksums that only an skb redirect keeps: TC is their hook.
 	 */
@@ -497,7 +506,7 @@ int port_attach(struct xvsd *d, const char *bridge, const char *ifname,
 		return e;
 	}
 	if (p.flags & XVS_PORT_F_HOST) {
-		e = fdb_add_static(d, p.bridge, p.ifindex, 0, p.mac,
+		e = fdb_add_static(d, p.bridge, p.ifindex, port_host_vlan(&p), p.mac,
 				   XVS_FDB_F_LOCAL, err, errlen);
 		if (e)
 			goto undo_outputs;
@@ -574,6 +583,39 @@ int port_detach(struct xvsd *d, const char *ifname, char *err, size_t errlen)
 	}
 	port_remove(d, &p);
 	pr_info("port %s (ifindex %u) detached", p.name, p.ifindex);
+	return 0;
+}
+
+/* Change a port's VLAN settings.  Its learned MACs go (they were learned
+ * in VLANs it may no longer carry); a host port's own MAC moves to its new
+ * untagged VLAN.
+ */
+int port_set_vlan(struct xvsd *d, const char *ifname,
+		  const struct xvs_port_vlan *vlan, char *err, size_t errlen)
+{
+	__u32 ifindex = if_nametoindex(ifname);
+	struct xvs_port p;
+	int e;
+
+	if (!ifindex || bpf_map_lookup_elem(d->ports_fd, &ifindex, &p)) {
+		snprintf(err, errlen, "'%s' is not a port", ifname);
+		return -ENOENT;
+	}
+	fdb_flush(d, p.bridge, p.ifindex, 1);
+	p.vlan = *vlan;
+	if (bpf_map_update_elem(d->ports_fd, &ifindex, &p, BPF_EXIST)) {
+		e = -errno;
+		snprintf(err, errlen, "Couldn't update port '%s': %s", ifname, strerror(errno));
+		return e;
+	}
+	if (p.flags & XVS_PORT_F_HOST) {
+		e = fdb_add_static(d, p.bridge, p.ifindex, port_host_vlan(&p), p.mac,
+				   XVS_FDB_F_LOCAL, err, errlen);
+		if (e)
+			return e;
+	}
+	pr_info("port %s: vlan mode %u tag %u%s", ifname, vlan->mode, vlan->tag,
+		vlan->flags & XVS_VLAN_F_TRUNKS_LIST ? "" : ", all VLANs");
 	return 0;
 }
 

@@ -119,3 +119,60 @@ int mkdir_p(const char *path, unsigned int mode)
 		return -errno;
 	return 0;
 }
+
+int vlan_list_parse(const char *s, __u64 bits[64])
+{
+	unsigned long lo, hi, v;
+	char *end;
+
+	memset(bits, 0, 64 * sizeof(__u64));
+	if (!*s)
+		return -EINVAL;
+	for (;;) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		lo = hi = strtoul(s, &end, 10);
+		if (*end == '-') {
+			s = end + 1;
+			if (*s < '0' || *s > '9')
+				return -EINVAL;
+			hi = strtoul(s, &end, 10);
+		}
+		if (lo > hi)
+			return -EINVAL;
+		if (hi > 4094)
+			return -ERANGE;
+		for (v = lo; v <= hi; v++)
+			bits[v / 64] |= 1ULL << (v % 64);
+		if (!*end)
+			return 0;
+		if (*end != ',')
+			return -EINVAL;
+		s = end + 1;
+	}
+}
+
+static int vlan_bit(const __u64 bits[64], unsigned int v)
+{
+	return v < 4096 && (bits[v / 64] >> (v % 64)) & 1;
+}
+
+const char *vlan_list_fmt(const __u64 bits[64], char *buf, size_t len)
+{
+	unsigned int v, end;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (v = 0; v < 4096 && n < len; v++) {
+		if (!vlan_bit(bits, v))
+			continue;
+		for (end = v; vlan_bit(bits, end + 1); end++)
+			;
+		if (end == v)
+			n += snprintf(buf + n, len - n, "%s%u", n ? "," : "", v);
+		else
+			n += snprintf(buf + n, len - n, "%s%u-%u", n ? "," : "", v, end);
+		v = end;
+	}
+	return buf;
+}

@@ -16,6 +16,12 @@ const char *mac_fmt(const __u8 mac[6], char buf[MAC_STRLEN]);
 /* Strict unsigned decimal parse into [min, max]; 0 or -EINVAL/-ERANGE. */
 int parse_u32(const char *s, __u32 min, __u32 max, __u32 *out);
 
+/* "10,20-30" <-> a 4096-bit VLAN set.  vlan_list_parse returns 0, or
+ * -EINVAL (not a list) or -ERANGE (a VID outside 0..4094).
+ */
+int vlan_list_parse(const char *s, __u64 bits[64]);
+const char *vlan_list_fmt(const __u64 bits[64], char *buf, size_t len);
+
 /* Number of possible CPUs (the width of per-CPU values), cached. */
 int ncpus(void);
 

@@ -72,6 +72,9 @@ void port_vanished(struct xvsd *d, __u32 ifindex);
 int port_adopt_all(struct xvsd *d);
 int port_detach_all(struct xvsd *d);
 int port_reset_all(struct xvsd *d);
+struct xvs_port_vlan;
+int port_set_vlan(struct xvsd *d, const char *ifname,
+		  const struct xvs_port_vlan *vlan, char *err, size_t errlen);
 
 /* fdb.c */
 void fdb_learn(struct xvsd *d, __u32 ifindex, __u32 bridge, __u16 vlan,

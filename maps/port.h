@@ -14,6 +14,7 @@
 #define XVS_MAPS_PORT_H
 
 #include "common.h"
+#include "vlan.h"
 
 enum xvs_port_flags {
 	/* The port receives at the XDP hook and takes XDP redirects; else
@@ -47,6 +48,7 @@ struct xvs_port {
 	__u8  mac[XVS_ETH_ALEN];	/* interface MAC address */
 	__u8  pad[2];
 	char  name[XVS_NAME_LEN];	/* interface name when attached */
+	struct xvs_port_vlan vlan;	/* VLAN mode, tag, trunks (maps/vlan.h) */
 };
 
 /* Value of xvs_bridges, indexed by bridge id (0 = unused slot). */
@@ -60,12 +62,12 @@ struct xvs_bridge {
 	__u64 learned;			/* MACs learned since the bridge was made */
 };
 
-/* Key of xvs_flood: one flood group per (bridge, VLAN).  VLAN 0 until the
- * datapath is VLAN-aware.
+/* Key of xvs_flood: one flood group per bridge, holding all its ports;
+ * each port's egress drops the copies of VLANs it does not carry.
  */
 struct xvs_flood_key {
 	__u32 bridge;			/* bridge id */
-	__u16 vlan;			/* VLAN id, host order */
+	__u16 vlan;			/* reserved, 0 */
 	__u16 pad;
 };
 

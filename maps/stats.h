@@ -23,6 +23,12 @@ enum xvs_drop_reason {
 	XVS_DROP_HAIRPIN,	/* destination is behind the ingress port */
 	XVS_DROP_NO_EGRESS,	/* destination port has no transmit entry */
 	XVS_DROP_FLOOD_FAIL,	/* broadcast redirect refused */
+	XVS_DROP_VLAN_TRUNCATED,/* frame ends inside its 802.1Q tag */
+	XVS_DROP_VLAN_TAGGED,	/* tagged frame on an access port */
+	XVS_DROP_VLAN_DENIED,	/* VLAN not carried by the ingress port */
+	XVS_DROP_VLAN_INVALID,	/* VID 4095 */
+	XVS_DROP_VLAN_QINQ,	/* 802.1ad or double-tagged (QinQ) frame */
+	XVS_DROP_VLAN_TAG_FAIL,	/* no room to push, or pop, a tag */
 	XVS_DROP_MAX,
 };
 

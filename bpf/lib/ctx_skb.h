@@ -6,6 +6,12 @@
 #ifndef XVS_BPF_CTX_H
 #define XVS_BPF_CTX_H
 
+#include <bpf/bpf_endian.h>
+#include "vlan.h"
+#include "../../maps/stats.h"
+
+#define XVS_ETH_HLEN	14
+
 #define XVS_CTX_IS_XDP 0
 
 /* A macro, not a typedef: CO-RE relocations must name the kernel type. */
@@ -44,6 +50,62 @@ static __always_inline int ctx_pull(xvs_ctx_t *ctx, __u32 len)
 	if (ctx->data_end - ctx->data >= len || ctx->len < len)
 		return 0;
 	return bpf_skb_pull_data(ctx, len);
+}
+
+/* --- 802.1Q: the outer tag is the skb's (the stack moves it there) --- */
+
+static __always_inline int ctx_vlan_get(xvs_ctx_t *ctx, struct xvs_tag *t)
+{
+	struct ethhdr *eth;
+	__be16 *vh;
+
+	if (ctx_pull(ctx, XVS_ETH_HLEN + XVS_VLAN_HLEN) < 0)
+		return -XVS_DROP_TRUNCATED;
+	eth = ctx_data(ctx);
+	if ((void *)(eth + 1) > ctx_data_end(ctx))
+		return -XVS_DROP_TRUNCATED;
+	t->inner = eth->h_proto;
+	if (ctx->vlan_present) {
+		t->present = 1;
+		t->tci = ctx->vlan_tci;
+		t->proto = ctx->vlan_proto;
+		return 0;
+	}
+	t->present = 0;
+	t->tci = 0;
+	t->proto = eth->h_proto;
+	if (!eth_is_vlan(eth->h_proto))
+		return 0;
+	vh = (void *)(eth + 1);
+	if ((void *)(vh + 2) > ctx_data_end(ctx))
+		return -XVS_DROP_VLAN_TRUNCATED;
+	t->present = 1;
+	t->tci = bpf_ntohs(vh[0]);
+	t->inner = vh[1];
+	return 0;
+}
+
+/* Make the skb carry tag `tci` (as its offloaded tag), or no tag. */
+static __always_inline int ctx_vlan_set(xvs_ctx_t *ctx, int tagged, __u16 tci)
+{
+	struct ethhdr *eth;
+
+	if (ctx->vlan_present) {
+		if (tagged && ctx->vlan_tci == tci)
+			return 0;
+		if (bpf_skb_vlan_pop(ctx))
+			return -XVS_DROP_VLAN_TAG_FAIL;
+	} else {
+		eth = ctx_data(ctx);
+		if ((void *)(eth + 1) > ctx_data_end(ctx))
+			return -XVS_DROP_TRUNCATED;
+		/* An in-band tag (the host sent it so): pop it too. */
+		if (eth_is_vlan(eth->h_proto) && bpf_skb_vlan_pop(ctx))
+			return -XVS_DROP_VLAN_TAG_FAIL;
+	}
+	if (tagged && bpf_skb_vlan_push(ctx, bpf_htons(XVS_ETH_P_8021Q), tci))
+		return -XVS_DROP_VLAN_TAG_FAIL;
+	return 0;
 }
 
 #endif /* XVS_BPF_CTX_H */

@@ -9,6 +9,12 @@
 #ifndef XVS_BPF_CTX_H
 #define XVS_BPF_CTX_H
 
+#include <bpf/bpf_endian.h>
+#include "vlan.h"
+#include "../../maps/stats.h"
+
+#define XVS_ETH_HLEN	14
+
 #define XVS_CTX_IS_XDP 1
 
 /* A macro, not a typedef: CO-RE relocations must name the kernel type. */
@@ -44,6 +50,66 @@ static __always_inline __u32 ctx_ifindex(const xvs_ctx_t *ctx)
 /* XDP frames carry the Ethernet header in the linear part already. */
 static __always_inline int ctx_pull(xvs_ctx_t *ctx, __u32 len)
 {
+	return 0;
+}
+
+/* --- 802.1Q: the tag is in the frame ------------------------------- */
+
+static __always_inline int ctx_vlan_get(xvs_ctx_t *ctx, struct xvs_tag *t)
+{
+	struct ethhdr *eth = ctx_data(ctx);
+	__be16 *vh;
+
+	if ((void *)(eth + 1) > ctx_data_end(ctx))
+		return -XVS_DROP_TRUNCATED;
+	t->present = 0;
+	t->tci = 0;
+	t->proto = t->inner = eth->h_proto;
+	if (!eth_is_vlan(eth->h_proto))
+		return 0;
+	vh = (void *)(eth + 1);
+	if ((void *)(vh + 2) > ctx_data_end(ctx))
+		return -XVS_DROP_VLAN_TRUNCATED;
+	t->present = 1;
+	t->tci = bpf_ntohs(vh[0]);
+	t->inner = vh[1];
+	return 0;
+}
+
+/* Make the frame carry an 802.1Q tag with `tci`, or no tag.  The MAC
+ * addresses move by the 4 bytes of the tag; the EtherType stays put.
+ */
+static __always_inline int ctx_vlan_set(xvs_ctx_t *ctx, int tagged, __u16 tci)
+{
+	struct ethhdr *eth = ctx_data(ctx);
+	__u8 macs[2 * XVS_ETH_ALEN];
+	__be16 *vh;
+	int had;
+
+	if ((void *)(eth + 1) > ctx_data_end(ctx))
+		return -XVS_DROP_TRUNCATED;
+	had = eth->h_proto == bpf_htons(XVS_ETH_P_8021Q);
+	if (had && tagged) {
+		vh = (void *)(eth + 1);
+		if ((void *)(vh + 1) > ctx_data_end(ctx))
+			return -XVS_DROP_VLAN_TRUNCATED;
+		*vh = bpf_htons(tci);
+		return 0;
+	}
+	if (had == tagged)
+		return 0;
+	__builtin_memcpy(macs, eth, sizeof(macs));
+	if (bpf_xdp_adjust_head(ctx, tagged ? -XVS_VLAN_HLEN : XVS_VLAN_HLEN))
+		return -XVS_DROP_VLAN_TAG_FAIL;
+	eth = ctx_data(ctx);
+	vh = (void *)(eth + 1);
+	if ((void *)(vh + 1) > ctx_data_end(ctx))
+		return -XVS_DROP_VLAN_TAG_FAIL;
+	__builtin_memcpy(eth, macs, sizeof(macs));
+	if (tagged) {
+		eth->h_proto = bpf_htons(XVS_ETH_P_8021Q);
+		*vh = bpf_htons(tci);
+	}
 	return 0;
 }
 

@@ -8,7 +8,6 @@
 #ifndef XVS_BPF_PARSE_H
 #define XVS_BPF_PARSE_H
 
-#define XVS_ETH_HLEN	14
 
 static __always_inline int mac_is_mcast(const __u8 *mac)
 {

@@ -2,14 +2,18 @@
 /*
  * bpf/lib/pipeline.h - the packet pipeline, written once for every hook.
  *
- *   port -> parse -> learn -> classify  => verdict
+ *   port -> parse -> VLAN -> learn -> classify -> tag  => verdict
  *
  * Each stage returns 0 to continue or a negative enum xvs_drop_reason.
  * The verdict says what to do; how to do it (redirect a frame, clone an
  * skb, pass up the stack) is the entry file's business, because XDP and TC
- * differ exactly there.  A frame runs the pipeline twice only when XDP
- * passes it up to TC (see xvs_tc.bpf.c); the second run neither counts rx
- * nor learns (`first` is 0).
+ * differ exactly there.  At the end the frame is in its form inside the
+ * switch (tagged iff its VLAN is not 0, maps/vlan.h); each output makes it
+ * what its port wants (vlan_to_port()).
+ *
+ * A frame runs the pipeline twice only when XDP passes it up to TC (see
+ * xvs_tc.bpf.c): the second run (PIPE_AGAIN) neither counts nor learns,
+ * and takes the VLAN from the tag the first run left.
  */
 #ifndef XVS_BPF_PIPELINE_H
 #define XVS_BPF_PIPELINE_H
@@ -18,6 +22,14 @@
 #include "parse.h"
 #include "stats.h"
 #include "fdb.h"
+#include "vlan.h"
+
+enum xvs_pipe_mode {
+	PIPE_AGAIN = 0,		/* passed up from XDP: already classified */
+	PIPE_RX = 1,		/* received: count, learn, classify */
+	PIPE_HOST_TX = 2,	/* the host sends out of a port: classify */
+	PIPE_AUTO = -1,		/* PIPE_RX at the port's receive hook, else AGAIN */
+};
 
 enum xvs_verdict {
 	XVS_V_FORWARD = 1,	/* to one port: out_ifindex */
@@ -32,7 +44,9 @@ struct xvs_frame {
 	__u32 len;			/* frame length, all fragments */
 	__u32 bridge;			/* bridge of the ingress port */
 	__u32 out_ifindex;		/* FORWARD and HOST_OF target */
+	const struct xvs_port *port;	/* ingress port */
 	__u16 vlan;			/* VLAN the frame belongs to */
+	__u16 tci;			/* its tag inside the switch (VID = vlan) */
 	__u16 port_no;			/* ingress port number */
 	__u16 port_flags;		/* enum xvs_port_flags */
 	__u8  verdict;			/* enum xvs_verdict */
@@ -46,6 +60,7 @@ static __always_inline int pipe_port(struct xvs_frame *f)
 
 	if (!p)
 		return -XVS_DROP_NO_PORT;
+	f->port = p;
 	f->bridge = p->bridge;
 	f->port_no = p->port_no;
 	f->port_flags = p->flags;
@@ -81,12 +96,30 @@ static __always_inline int pipe_classify(struct xvs_frame *f, const __u8 *dst)
 	return 0;
 }
 
-/* Run the pipeline to a verdict.  `first` is set at the first hook the
- * frame meets: only there is it counted as received and learned from.
- * -1 means "the port's receive hook": XDP at XDP ports, TC at the others.
+/* Which VLAN: classified at the port (PIPE_RX, PIPE_HOST_TX), or read
+ * from the tag an earlier run left (PIPE_AGAIN).
+ */
+static __always_inline int pipe_vlan(xvs_ctx_t *ctx, struct xvs_frame *f,
+				     int mode)
+{
+	struct xvs_tag t;
+	int ret;
+
+	ret = ctx_vlan_get(ctx, &t);
+	if (ret)
+		return ret;
+	if (mode != PIPE_AGAIN)
+		return vlan_ingress(&f->port->vlan, &t, &f->vlan, &f->tci);
+	f->tci = t.present ? t.tci : 0;
+	f->vlan = f->tci & XVS_VID_MASK;
+	return 0;
+}
+
+/* Run the pipeline to a verdict.  `mode` is an enum xvs_pipe_mode: only a
+ * frame's first run counts it as received and learns from it.
  */
 static __always_inline int xvs_pipeline(xvs_ctx_t *ctx, struct xvs_frame *f,
-					int first)
+					int mode)
 {
 	struct ethhdr *eth;
 	int ret;
@@ -96,16 +129,39 @@ static __always_inline int xvs_pipeline(xvs_ctx_t *ctx, struct xvs_frame *f,
 	ret = pipe_port(f);
 	if (ret)
 		return ret;
-	if (first < 0)
-		first = XVS_CTX_IS_XDP == !!(f->port_flags & XVS_PORT_F_XDP);
-	if (first)
+	if (mode == PIPE_AUTO)
+		mode = XVS_CTX_IS_XDP == !!(f->port_flags & XVS_PORT_F_XDP) ?
+		       PIPE_RX : PIPE_AGAIN;
+	if (mode == PIPE_RX)
 		stats_rx(f->port_no, f->len);
 	ret = parse_eth(ctx, &eth);
 	if (ret)
 		return ret;
-	if (first)
+	ret = pipe_vlan(ctx, f, mode);
+	if (ret)
+		return ret;
+	/* ctx_vlan_get() may have pulled the skb: read the header anew. */
+	eth = ctx_data(ctx);
+	if ((void *)(eth + 1) > ctx_data_end(ctx))
+		return -XVS_DROP_TRUNCATED;
+	if (mode == PIPE_RX)
 		fdb_learn(f->bridge, f->vlan, eth->h_source, f->ifindex);
-	return pipe_classify(f, eth->h_dest);
+	ret = pipe_classify(f, eth->h_dest);
+	if (ret || mode == PIPE_AGAIN)
+		return ret;
+	/* Into the switch's form: tagged iff the VLAN is not 0. */
+	return ctx_vlan_set(ctx, f->vlan != 0, f->tci);
+}
+
+/* Make the frame what port `p` wants for its VLAN; 1 if p does not carry
+ * the VLAN (the frame is not for p), 0 done, or a negative drop reason.
+ */
+static __always_inline int vlan_to_port(xvs_ctx_t *ctx, const struct xvs_frame *f,
+					const struct xvs_port *p)
+{
+	if (!vlan_carries(&p->vlan, f->vlan))
+		return 1;
+	return ctx_vlan_set(ctx, vlan_egress_tagged(&p->vlan, f->vlan), f->tci);
 }
 
 #endif /* XVS_BPF_PIPELINE_H */
