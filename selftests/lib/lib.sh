@@ -65,16 +65,26 @@ switch_setup() {
 # station NAME IP[/len] [MAC]: a namespace NAME-$SUF whose eth0 is the
 # peer of veth pNAME in the switch namespace.  GRO on eth0 turns on NAPI
 # there, without which a veth drops frames redirected to it by XDP.
+# SWNS=ns station ...: on another switch's namespace.
 station() {
-	local name=$1 ip=$2 mac=${3:-} ns=$1-$SUF
+	local name=$1 ip=$2 mac=${3:-} ns=$1-$SUF sw=${SWNS:-$SW}
 	netns_add "$ns"
-	ip -n "$SW" link add name "p$name" type veth peer name eth0 netns "$ns"
+	ip -n "$sw" link add name "p$name" type veth peer name eth0 netns "$ns"
 	[ -n "$mac" ] && ip -n "$ns" link set eth0 address "$mac"
 	ip -n "$ns" link set lo up
 	ip -n "$ns" link set eth0 up
 	ip -n "$ns" addr add "$ip" dev eth0
 	in_ns "$ns" ethtool -K eth0 gro on >/dev/null 2>&1
-	ip -n "$SW" link set "p$name" up
+	ip -n "$sw" link set "p$name" up
+}
+
+# A second switch: namespace SW2, instance INST2, xvsctl2.
+SW2=xsw2-$SUF
+INST2=u$SUF
+xvsctl2() { nsenter --net=/run/netns/$SW2 "$XVSCTL" -i "$INST2" --bpffs "$BPFFS" --rundir "$RUNDIR" "$@"; }
+switch2_setup() {
+	netns_add "$SW2"
+	echo "inst $INST2 $SW2" >>"$STATE"
 }
 
 # uplink DEV IP/len WIRE_IP/len: a host interface DEV in the switch
@@ -129,6 +139,11 @@ cleanup() {
 	if [ -S "$RUNDIR/$INST.sock" ]; then
 		xvsctl stop --cleanup >/dev/null 2>&1
 	fi
+	grep '^inst ' "$STATE" 2>/dev/null | while read -r kind what ns; do
+		nsenter --net=/run/netns/$ns "$XVSCTL" -i "$what" --bpffs "$BPFFS" \
+			--rundir "$RUNDIR" stop --cleanup >/dev/null 2>&1
+		rm -rf "${BPFFS:?}/$what"
+	done
 	if [ -f "$RUNDIR/$INST.pid" ]; then
 		kill "$(cat "$RUNDIR/$INST.pid")" 2>/dev/null
 	fi
