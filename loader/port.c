@@ -587,8 +587,8 @@ int port_detach(struct xvsd *d, const char *ifname, char *err, size_t errlen)
 }
 
 /* Change a port's VLAN settings.  Its learned MACs go (they were learned
- * in VLANs it may no longer carry); a host port's own MAC moves to its new
- * untagged VLAN.
+ * in VLANs it may no longer carry), static ones stay; a host port's own
+ * MAC moves to its new untagged VLAN.
  */
 int port_set_vlan(struct xvsd *d, const char *ifname,
 		  const struct xvs_port_vlan *vlan, char *err, size_t errlen)
@@ -601,7 +601,9 @@ int port_set_vlan(struct xvsd *d, const char *ifname,
 		snprintf(err, errlen, "'%s' is not a port", ifname);
 		return -ENOENT;
 	}
-	fdb_flush(d, p.bridge, p.ifindex, 1);
+	fdb_flush(d, p.bridge, p.ifindex, 0);
+	if (p.flags & XVS_PORT_F_HOST)
+		fdb_del(d, p.bridge, port_host_vlan(&p), p.mac);
 	p.vlan = *vlan;
 	if (bpf_map_update_elem(d->ports_fd, &ifindex, &p, BPF_EXIST)) {
 		e = -errno;
