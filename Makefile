@@ -26,7 +26,8 @@ XVSD_SRCS	:= $(COMMON_SRCS) loader/xvsd.c loader/datapath.c loader/objpin.c \
 		   loader/port.c loader/fdb.c loader/upcall.c loader/ctl_server.c \
 		   loader/netlink.c
 XVSCTL_SRCS	:= $(COMMON_SRCS) ctl/xvsctl.c ctl/show.c ctl/fdb.c \
-		   ctl/client.c ctl/print.c ctl/state.c ctl/stats.c ctl/config.c
+		   ctl/client.c ctl/print.c ctl/state.c ctl/stats.c ctl/config.c \
+		   ctl/port.c
 
 XVSD_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(XVSD_SRCS))
 XVSCTL_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(XVSCTL_SRCS))

@@ -5,7 +5,7 @@
  *
  *   instance xvs: xvsd running (pid 123), pins /sys/fs/bpf/xvs/xvs
  *   bridge br0: ageing 300 s, mac-limit 8192, macs 3 (learned 5, refused 0)
- *       port 1 veth1 (ifindex 7): hook tc, own-clsact, veth
+ *       port 1 veth1 (ifindex 7): hook tc, vlan access 10, own-clsact, veth
  *           rx 10 pkts 840 bytes, tx 12 pkts 1000 bytes, dropped rx 0 tx 0
  *
  * Everything comes from the pinned maps; the daemon is only pinged (never
@@ -23,9 +23,9 @@
 static void show_help(void)
 {
 	fputs("Usage: xvsctl show\n"
-	      "Bridges with their settings, ports and counters, and the\n"
-	      "daemon's state.  Read from the pinned maps: works while xvsd\n"
-	      "is down, and never starts it.\n", stdout);
+	      "Bridges with their settings, ports (hook, VLANs, flags) and\n"
+	      "counters, and the daemon's state.  Read from the pinned maps:\n"
+	      "works while xvsd is down, and never starts it.\n", stdout);
 }
 
 static void print_daemon(int pid)
@@ -53,7 +53,7 @@ static void print_port(const struct ctl_state *st, const struct xvs_port *p)
 	print_string(PRINT_ANY, "name", "%s ",
 		     state_dev_name(st, p->ifindex, name, sizeof(name)));
 	print_uint(PRINT_ANY, "ifindex", "(ifindex %llu): ", p->ifindex);
-	print_port_flags(p->flags);
+	print_port_config(p);
 	print_uint(PRINT_JSON, "mtu", NULL, p->mtu);
 	print_string(PRINT_JSON, "mac", NULL, mac_fmt(p->mac, mac));
 	print_fp("\n        ");

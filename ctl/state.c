@@ -322,12 +322,39 @@ void print_port_stats(const struct xvs_port_stats *s)
 	print_uint(PRINT_ANY, "tx_dropped", "tx %llu", s->tx_dropped);
 }
 
-void print_port_flags(__u16 flags)
+void print_port_vlan(const struct xvs_port_vlan *v, bool brief)
+{
+	bool list = v->flags & XVS_VLAN_F_TRUNKS_LIST;
+	char buf[VLAN_LIST_STRLEN];
+	const char *fmt;
+
+	print_string(PRINT_ANY, "vlan_mode", brief ? "vlan %s" : "vlan-mode %s",
+		     vlan_mode_name(v->mode));
+	if (v->mode == XVS_VLAN_TRUNK)
+		print_null(PRINT_JSON, "tag", NULL);
+	else
+		print_uint(PRINT_ANY, "tag", brief ? " %llu" : " tag %llu", v->tag);
+	if (v->mode == XVS_VLAN_ACCESS) {
+		print_null(PRINT_JSON, "trunks", NULL);
+		return;
+	}
+	/* A trunk's list follows its mode; a native VLAN's needs a word. */
+	if (brief)
+		fmt = v->mode == XVS_VLAN_TRUNK ? " %s" : " trunks %s";
+	else
+		fmt = list ? " trunks %s" : " (all VLANs)";
+	print_string(PRINT_ANY, "trunks", fmt,
+		     list ? vlan_list_fmt(v->trunks, buf, sizeof(buf)) : "all");
+}
+
+void print_port_config(const struct xvs_port *p)
 {
 	char buf[64], *name, *save = NULL;
 
-	print_string(PRINT_ANY, "hook", "hook %s", port_hook_name(flags));
-	port_flags_str(flags & ~(XVS_PORT_F_XDP | XVS_PORT_F_XDP_NATIVE),
+	print_string(PRINT_ANY, "hook", "hook %s", port_hook_name(p->flags));
+	print_fp(", ");
+	print_port_vlan(&p->vlan, true);
+	port_flags_str(p->flags & ~(XVS_PORT_F_XDP | XVS_PORT_F_XDP_NATIVE),
 		       buf, sizeof(buf));
 	open_json_array("flags");
 	for (name = strtok_r(buf, ",", &save); name;

@@ -62,7 +62,23 @@ void state_port_stats(const struct ctl_state *st, __u16 port_no,
 		      struct xvs_port_stats *s);
 /* Print them: "rx N pkts N bytes, tx ..., dropped rx N tx N" / JSON keys. */
 void print_port_stats(const struct xvs_port_stats *s);
-/* "hook tc|xdp-native|xdp-generic", then the other port flags. */
-void print_port_flags(__u16 flags);
+/* "hook tc|xdp-native|xdp-generic", the VLANs (print_port_vlan, brief),
+ * then the other port flags: "hook tc, vlan access 10, own-clsact, veth".
+ */
+void print_port_config(const struct xvs_port *p);
+
+/* VLAN modes by the words of `port set` and the port_set request
+ * (maps/vlan.h): the name, or "unknown"; the mode, or -1.
+ */
+/* Longest vlan_list_fmt() text: 0,2,4,...,4094 takes 9684 bytes. */
+#define VLAN_LIST_STRLEN	10240
+/* A port's VLANs.  JSON: "vlan_mode", "tag" (null for a trunk), "trunks"
+ * ("10,20-30", "all", or null for an access port).  Text, `port show`:
+ * "vlan-mode access tag 10", "vlan-mode trunk trunks 10,20-30",
+ * "vlan-mode native-tagged tag 5 (all VLANs)"; brief, in `show`:
+ * "vlan access 10", "vlan trunk 10,20-30", "vlan trunk all",
+ * "vlan native-tagged 5 trunks all".
+ */
+void print_port_vlan(const struct xvs_port_vlan *v, bool brief);
 
 #endif /* XVS_CTL_STATE_H */

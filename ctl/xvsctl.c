@@ -36,6 +36,9 @@ static const char usage_text[] =
 "  fdb add MAC dev DEV [vlan VID]\n"
 "  fdb del MAC { dev DEV | bridge BR } [vlan VID]\n"
 "  fdb flush [bridge BR] [dev DEV]\n"
+"  port set DEV vlan-mode access|trunk|native-untagged|native-tagged\n"
+"           [tag VID] [trunks VIDS]\n"
+"  port show [DEV]\n"
 "  stats [dev DEV]\n"
 "  bridge set BR [ageing SECONDS] [mac-limit N]\n"
 "  stop [--cleanup]\n"
@@ -165,6 +168,7 @@ static const struct object {
 	{ "detach",	do_detach },
 	{ "show",	do_show },
 	{ "fdb",	do_fdb },
+	{ "port",	do_port },
 	{ "stats",	do_stats },
 	{ "bridge",	do_bridge },
 	{ "stop",	do_stop },

@@ -8,9 +8,9 @@
  * Handlers return the exit status: CTL_OK, CTL_FAILED or CTL_USAGE
  * (loader/ctl_proto.h), having printed their one error line already.
  *
- * Reads (show, fdb show, stats) open the pinned maps (state.c); writes go
- * to xvsd over the control socket (client.c), starting it where the
- * command asks for that.
+ * Reads (show, fdb show, port show, stats) open the pinned maps
+ * (state.c); writes go to xvsd over the control socket (client.c),
+ * starting it where the command asks for that.
  */
 #ifndef XVS_XVSCTL_H
 #define XVS_XVSCTL_H
@@ -62,6 +62,7 @@ int do_bridge(struct ctl *c, struct cmd_args *a);
 int do_stop(struct ctl *c, struct cmd_args *a);
 int do_show(struct ctl *c, struct cmd_args *a);
 int do_fdb(struct ctl *c, struct cmd_args *a);
+int do_port(struct ctl *c, struct cmd_args *a);
 int do_stats(struct ctl *c, struct cmd_args *a);
 
 /* client.c: the control socket, and starting and stopping xvsd. */

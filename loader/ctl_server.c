@@ -19,6 +19,7 @@
 #include "ctl_proto.h"
 #include "log.h"
 #include "util.h"
+#include "names.h"
 #include "maps/port.h"
 #include "maps/fdb.h"
 
@@ -257,26 +258,17 @@ static int cmd_fdb(struct ctl_req *r, const char *cmd)
 	return 0;
 }
 
-static const char *const vlan_modes[] = {
-	[XVS_VLAN_TRUNK]		= "trunk",
-	[XVS_VLAN_ACCESS]		= "access",
-	[XVS_VLAN_NATIVE_UNTAGGED]	= "native-untagged",
-	[XVS_VLAN_NATIVE_TAGGED]	= "native-tagged",
-};
-
 /* port_set: dev, vlan_mode, [tag], [trunks] ("10,20-30"; none = all). */
 static int cmd_port_set(struct ctl_req *r)
 {
 	const char *dev = req_str(r, "dev"), *mode = req_str(r, "vlan_mode");
 	const char *trunks = req_str(r, "trunks");
 	struct xvs_port_vlan v = {};
-	__u32 tag = 0, m;
+	__u32 tag = 0;
+	int m = mode ? vlan_mode_parse(mode) : -1;
 	int e;
 
-	for (m = 0; mode && m < ARRAY_SIZE(vlan_modes); m++)
-		if (!strcmp(mode, vlan_modes[m]))
-			break;
-	if (!dev || !mode || m == ARRAY_SIZE(vlan_modes)) {
+	if (!dev || m < 0) {
 		snprintf(r->err, sizeof(r->err), "port set needs dev and vlan_mode "
 			 "(access, trunk, native-untagged or native-tagged)");
 		return fail(r, CTL_USAGE, 0);

@@ -5,6 +5,8 @@
 
 #include "names.h"
 #include "maps/port.h"
+#include "maps/vlan.h"
+#include "util.h"
 
 static const char *const drop_names[XVS_DROP_MAX] = {
 	[XVS_DROP_NONE]		= "none",
@@ -77,4 +79,26 @@ const char *port_flags_str(__u16 flags, char *buf, int len)
 			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
 				      names[i].name);
 	return buf;
+}
+
+static const char *const vlan_modes[] = {
+	[XVS_VLAN_TRUNK]		= "trunk",
+	[XVS_VLAN_ACCESS]		= "access",
+	[XVS_VLAN_NATIVE_UNTAGGED]	= "native-untagged",
+	[XVS_VLAN_NATIVE_TAGGED]	= "native-tagged",
+};
+
+const char *vlan_mode_name(unsigned int mode)
+{
+	return mode < ARRAY_SIZE(vlan_modes) ? vlan_modes[mode] : "unknown";
+}
+
+int vlan_mode_parse(const char *s)
+{
+	unsigned int m;
+
+	for (m = 0; m < ARRAY_SIZE(vlan_modes); m++)
+		if (!strcmp(s, vlan_modes[m]))
+			return m;
+	return -1;
 }

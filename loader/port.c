@@ -594,23 +594,26 @@ int port_set_vlan(struct xvsd *d, const char *ifname,
 		  const struct xvs_port_vlan *vlan, char *err, size_t errlen)
 {
 	__u32 ifindex = if_nametoindex(ifname);
-	struct xvs_port p;
+	struct xvs_port p, old;
 	int e;
 
 	if (!ifindex || bpf_map_lookup_elem(d->ports_fd, &ifindex, &p)) {
 		snprintf(err, errlen, "'%s' is not a port", ifname);
 		return -ENOENT;
 	}
-	fdb_flush(d, p.bridge, p.ifindex, 0);
-	if (p.flags & XVS_PORT_F_HOST)
-		fdb_del(d, p.bridge, port_host_vlan(&p), p.mac);
+	old = p;
 	p.vlan = *vlan;
 	if (bpf_map_update_elem(d->ports_fd, &ifindex, &p, BPF_EXIST)) {
 		e = -errno;
 		snprintf(err, errlen, "Couldn't update port '%s': %s", ifname, strerror(errno));
 		return e;
 	}
+	/* After the update: a LEARN still queued from before cannot put
+	 * back a MAC under the old VLANs without the flush seeing it.
+	 */
+	fdb_flush(d, p.bridge, p.ifindex, 0);
 	if (p.flags & XVS_PORT_F_HOST) {
+		fdb_del(d, p.bridge, port_host_vlan(&old), p.mac);
 		e = fdb_add_static(d, p.bridge, p.ifindex, port_host_vlan(&p), p.mac,
 				   XVS_FDB_F_LOCAL, err, errlen);
 		if (e)
