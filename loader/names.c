@@ -69,6 +69,8 @@ const char *port_flags_str(__u16 flags, char *buf, int len)
 		{ XVS_PORT_F_OWN_CLSACT, "own-clsact" },
 		{ XVS_PORT_F_VETH, "veth" },
 		{ XVS_PORT_F_TAP, "tap" },
+		{ XVS_PORT_F_TXVLAN_OFF, "txvlan-off" },
+		{ XVS_PORT_F_RXVLAN_OFF, "rxvlan-off" },
 	};
 	size_t i;
 	int n = 0;

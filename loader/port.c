@@ -244,6 +244,47 @@ static int if_mac_mtu(const char *ifname, __u8 mac[6], __u32 *mtu)
 	return 0;
 }
 
+/* Turn VLAN offloads off (ETH_FLAG_TXVLAN, and ETH_FLAG_RXVLAN for an
+ * XDP port) where they are on, noting which in the port's flags; or turn
+ * back on what those flags say was turned off.  Devices that cannot change
+ * them keep them: best effort, logged.
+ */
+static void if_vlan_offloads(struct xvs_port *p, int off)
+{
+	struct ethtool_value v = { .cmd = ETHTOOL_GFLAGS };
+	struct ifreq ifr = { .ifr_data = (void *)&v };
+	__u32 want = 0, flags;
+	int e;
+
+	if (if_ioctl(p->name, SIOCETHTOOL, &ifr))
+		return;
+	flags = v.data;
+	if (off) {
+		want = ETH_FLAG_TXVLAN;
+		if (p->flags & XVS_PORT_F_XDP)
+			want |= ETH_FLAG_RXVLAN;
+		want &= flags;		/* only what is on */
+		v.data = flags & ~want;
+	} else {
+		if (p->flags & XVS_PORT_F_TXVLAN_OFF)
+			want |= ETH_FLAG_TXVLAN;
+		if (p->flags & XVS_PORT_F_RXVLAN_OFF)
+			want |= ETH_FLAG_RXVLAN;
+		v.data = flags | want;
+	}
+	if (!want)
+		return;
+	v.cmd = ETHTOOL_SFLAGS;
+	e = if_ioctl(p->name, SIOCETHTOOL, &ifr);
+	if (e) {
+		pr_info("'%s': VLAN offloads left as they are (%s)", p->name, strerror(-e));
+		return;
+	}
+	if (off)
+		p->flags |= (want & ETH_FLAG_TXVLAN ? XVS_PORT_F_TXVLAN_OFF : 0) |
+			    (want & ETH_FLAG_RXVLAN ? XVS_PORT_F_RXVLAN_OFF : 0);
+}
+
 /* Does the host use this interface: an IPv4 or a non-link-local IPv6? */
 static int if_has_addresses(const char *ifname)
 {
@@ -522,6 +563,7 @@ int port_attach(struct xvsd *d, const char *bridge, const char *ifname,
 	e = p.flags & XVS_PORT_F_XDP ? xdp_attach(d, &p, xdp_mode, err, errlen) : 0;
 	if (e)
 		goto undo_tc;
+	if_vlan_offloads(&p, 1);
 	/* The flags learned while hooking (native, own clsact) go in too. */
 	bpf_map_update_elem(d->ports_fd, &p.ifindex, &p, BPF_EXIST);
 	pr_info("port %s (ifindex %u) attached to bridge %s as port %u: %s%s",
@@ -563,10 +605,12 @@ static int port_find(struct xvsd *d, const char *ifname, struct xvs_port *p)
 	return -ENOENT;
 }
 
-static void port_remove(struct xvsd *d, const struct xvs_port *p)
+static void port_remove(struct xvsd *d, struct xvs_port *p)
 {
 	xdp_detach(d, p->ifindex);
 	tc_detach(p->ifindex, p->flags);
+	if_indextoname(p->ifindex, p->name);	/* it may have been renamed */
+	if_vlan_offloads(p, 0);
 	port_forget(d, p);
 }
 

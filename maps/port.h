@@ -36,6 +36,12 @@ enum xvs_port_flags {
 	XVS_PORT_F_VETH		= 1U << 3,
 	/* The interface is a tap/tun device. */
 	XVS_PORT_F_TAP		= 1U << 4,
+	/* xvsd turned the interface's VLAN offloads off (restored on
+	 * detach): tx, so tags leave in the frame where an XDP peer can see
+	 * them; rx on XDP ports, so XDP sees the tags that arrive.
+	 */
+	XVS_PORT_F_TXVLAN_OFF	= 1U << 6,
+	XVS_PORT_F_RXVLAN_OFF	= 1U << 7,
 };
 
 /* Value of xvs_ports, keyed by __u32 ifindex. */

@@ -193,6 +193,9 @@ detach_is_clean() {
 		[ -z "$(sw tc filter show dev $p ingress 2>/dev/null)" ] || fail "$p keeps a filter"
 		sw tc qdisc show dev $p | grep -q clsact && fail "$p keeps clsact"
 	done
+	# The VLAN offload xvsd turned off is back on.
+	sw ethtool -k pa | grep "tx-vlan-offload"
+	sw ethtool -k pa | grep -q "^tx-vlan-offload: on" || fail "txvlan not restored"
 	xvsctl show
 	ping_ok a 10.1.0.2 && fail "a still reaches b through a detached switch"
 	return 0

@@ -9,6 +9,8 @@
 #   [b1] .2 --- pb1 (access 20) ┼─ xvs A ─ t1 ═══ t2 ─ xvs B ┤
 #   [c1] .3 --- pc1 (access 10) ┘  trunk 10,20  trunk 10,20 └ pb2 (access 20) --- [b2] .5
 #   (namespace xsw-*)                               (namespace xsw2-*)
+#
+# HOOK=xdp runs it with the ports at XDP, but t2 (test_vlan_xdp.sh does).
 source "$(dirname "$0")/lib/lib.sh"
 require_env tshark tcpdump python3
 
@@ -27,8 +29,14 @@ setup() {
 	ip -n "$SW" link add name t1 type veth peer name t2 netns "$SW2"
 	ip -n "$SW" link set t1 up
 	ip -n "$SW2" link set t2 up
-	xvsctl attach pa1 pb1 pc1 t1 >/dev/null &&
-		xvsctl2 attach pa2 pb2 t2 >/dev/null
+	# NAPI on both ends, for what XDP redirects into the link.
+	sw ethtool -K t1 gro on >/dev/null 2>&1
+	nsenter --net=/run/netns/$SW2 ethtool -K t2 gro on >/dev/null 2>&1
+	# t2 stays at TC (veth default), where the trunk can be captured and
+	# frames cross between an XDP and a TC port when HOOK=xdp.
+	xvsctl attach --hook "${HOOK:-auto}" pa1 pb1 pc1 t1 >/dev/null &&
+		xvsctl2 attach --hook "${HOOK:-auto}" pa2 pb2 >/dev/null &&
+		xvsctl2 attach t2 >/dev/null
 }
 
 configure() {
