@@ -32,6 +32,12 @@ XVSCTL_SRCS	:= $(COMMON_SRCS) ctl/xvsctl.c ctl/show.c ctl/fdb.c \
 XVSD_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(XVSD_SRCS))
 XVSCTL_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(XVSCTL_SRCS))
 
+# The benchmarks: bench_dp drives the XDP object with a sink program of
+# its own on the far veth, and reuses the loader's pinning and logging.
+BENCH_OBJS	:= $(OUTPUT)/bench/bench_dp.o $(OUTPUT)/bench/report.o \
+		   $(patsubst %.c,$(OUTPUT)/%.o,loader/log.c loader/objpin.c loader/util.c)
+BENCH_SKELS	:= $(OUTPUT)/bench/bench_sink.skel.h
+
 ifeq ($(V),1)
 Q =
 msg =
@@ -41,7 +47,7 @@ msg = @printf '  %-10s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.SECONDARY: $(BPF_OBJS) $(SKELS)
+.SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_SKELS:.skel.h=.bpf.o) $(BENCH_SKELS)
 .PHONY: all help deps clean test vmtest bench demo demo-down install selftests
 
 all: $(OUTPUT)/xvsd $(OUTPUT)/xvsctl
@@ -52,6 +58,7 @@ help:
 	@echo 'make demo       install, build, run the switch on a demo topology'
 	@echo 'make demo-down  tear the demo down'
 	@echo 'make test       install, build and run the whole test suite'
+	@echo 'make bench      build and run the benchmarks (root; QUICK=1: under 10 s)'
 	@echo 'make selftests  build the test artefacts only'
 	@echo 'make install    install xvsd and xvsctl under $(PREFIX)'
 	@echo 'make clean      remove build outputs'
@@ -60,7 +67,7 @@ help:
 deps:
 	$(Q)tools/deps.sh
 
-$(OUTPUT) $(OUTPUT)/loader $(OUTPUT)/ctl:
+$(OUTPUT) $(OUTPUT)/loader $(OUTPUT)/ctl $(OUTPUT)/bench:
 	$(Q)mkdir -p $@
 
 # The BPF side: clang -> object -> skeleton.
@@ -89,6 +96,22 @@ $(OUTPUT)/xvsctl: $(XVSCTL_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
+$(OUTPUT)/bench/%.bpf.o: bench/%.bpf.c vmlinux.h | $(OUTPUT)/bench
+	$(call msg,CLANG-BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/bench/%.skel.h: $(OUTPUT)/bench/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
+
+$(OUTPUT)/bench/%.o: bench/%.c $(OUTPUT)/xvs_xdp.skel.h $(BENCH_SKELS) | $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(OUTPUT)/bench -MMD -MP -c $< -o $@
+
+$(OUTPUT)/bench/bench_dp: $(BENCH_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
 selftests: all
 	$(Q)$(MAKE) --no-print-directory -C selftests
 
@@ -96,6 +119,12 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory -C selftests
 	$(Q)$(MAKE) --no-print-directory -C selftests run_tests
+
+# Results go to bench/results/ (not tracked); QUICK=1 for a short run.
+bench: deps
+	$(Q)$(MAKE) --no-print-directory $(OUTPUT)/bench/bench_dp
+	$(Q)$(OUTPUT)/bench/bench_dp $(if $(filter 1 y yes,$(QUICK)),-q) \
+		-o bench/results/vlan.json
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -113,4 +142,5 @@ clean:
 	$(Q)rm -rf $(OUTPUT)
 	$(Q)$(MAKE) --no-print-directory -C selftests clean
 
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/loader/*.d $(OUTPUT)/ctl/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/loader/*.d $(OUTPUT)/ctl/*.d \
+		   $(OUTPUT)/bench/*.d)

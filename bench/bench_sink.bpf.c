@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * bench/bench_sink.bpf.c - the far end of bench_dp: q1's XDP program.
+ *
+ * Counts every frame that arrives by its form (untagged, tagged with the
+ * expected VID, anything else) and drops it: the count proves delivery
+ * and the tag work, and a drop at XDP builds no skb, so the sink adds
+ * little and the same to every scenario.
+ *
+ * It also undoes the datapath's edits.  Live test_run frames are
+ * page-pool pages that come back for a later frame with their pointers
+ * reset but their bytes as the last program left them, and pushing or
+ * popping a tag moves the MAC addresses: the next frame from that page
+ * would carry garbage.  The datapath edits only the head of a frame, so
+ * the end is the reference: the sink moves its start back to where
+ * test_run put it and writes the input's first SINK_HEAD_LEN bytes there.
+ * Every scenario pays the same, one bpf_xdp_adjust_head() and one copy.
+ */
+#define BPF_NO_PRESERVE_ACCESS_INDEX
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include "bench_sink.h"
+
+#define SINK_ETH_P_8021Q	0x8100
+#define SINK_MACS_LEN		12	/* destination and source */
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Set by bench_dp before each run. */
+__u8 sink_head[SINK_HEAD_LEN];	/* the input frame's first bytes */
+__u32 sink_in_len;		/* the input frame's length */
+__u16 sink_vid;			/* the VID a tagged frame must carry */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SINK_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} sink_count SEC(".maps");
+
+static __always_inline __u32 sink_form(const __u8 *data, const void *end)
+{
+	const struct ethhdr *eth = (const void *)data;
+	const __be16 *tag = (const void *)(eth + 1);
+	int i;
+
+	if ((const void *)(tag + 2) > end)
+		return SINK_OTHER;
+#pragma unroll
+	for (i = 0; i < SINK_MACS_LEN; i++)
+		if (data[i] != sink_head[i])
+			return SINK_OTHER;
+	if (eth->h_proto == bpf_htons(BENCH_ETH_P))
+		return SINK_UNTAGGED;
+	if (eth->h_proto == bpf_htons(SINK_ETH_P_8021Q) &&
+	    (bpf_ntohs(tag[0]) & 0x0fff) == sink_vid &&
+	    tag[1] == bpf_htons(BENCH_ETH_P))
+		return SINK_TAGGED;
+	return SINK_OTHER;
+}
+
+SEC("xdp")
+int bench_sink(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	__u32 key = sink_form(data, end);
+	__u64 *c = bpf_map_lookup_elem(&sink_count, &key);
+
+	if (c)
+		*c += 1;
+	if (bpf_xdp_adjust_head(ctx, (int)(end - data) - (int)sink_in_len))
+		return XDP_DROP;
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
+	if (data + SINK_HEAD_LEN > end)
+		return XDP_DROP;
+	__builtin_memcpy(data, sink_head, SINK_HEAD_LEN);
+	return XDP_DROP;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * bench/report.h - the figures of a benchmark, for every program in bench/.
+ *
+ * A benchmark runs its scenarios round by round and adds one sample per
+ * scenario and round: nanoseconds per unit of work (a frame), by the wall
+ * clock, by the thread's CPU time and by the kernel's own timer where it
+ * has one.  The report gives each scenario's median, min and max, and its
+ * ratio to the first scenario (the baseline) of the same run: on a shared
+ * machine absolute figures drift from run to run, ratios much less.  Two
+ * ratios: of the medians, and "paired", the median over the rounds of
+ * each round's own ratio, which also cancels drift between rounds.  A
+ * scenario with an error is reported as such, never as a number.
+ */
+#ifndef XVS_BENCH_REPORT_H
+#define XVS_BENCH_REPORT_H
+
+#include <json-c/json.h>
+
+#define BENCH_MAX_SAMPLES	50
+
+struct bench_series {
+	const char *name;			/* scenario, e.g. "push" */
+	const char *what;			/* what it does, one line */
+	double wall[BENCH_MAX_SAMPLES];		/* ns per unit, wall clock */
+	double cpu[BENCH_MAX_SAMPLES];		/* ns per unit, thread CPU time */
+	double kern[BENCH_MAX_SAMPLES];		/* ns per unit, kernel timer */
+	int n;					/* samples taken */
+	char err[256];				/* why it failed; "" if it did not */
+};
+
+void bench_sample(struct bench_series *s, double wall, double cpu, double kern);
+
+/* Print the table of the n series (s[0] the baseline) under `title`, and
+ * write the same figures as JSON to `path`, with the members of `meta`
+ * (which this takes over) on top.  0, or -1 if a series failed or the file
+ * could not be written.
+ */
+int bench_report(const char *title, struct bench_series *const *s, int n,
+		 json_object *meta, const char *path);
+
+#endif /* XVS_BENCH_REPORT_H */
