@@ -50,9 +50,10 @@ static __always_inline int xdp_flood(struct xdp_md *ctx, struct xvs_frame *f)
 		return xdp_drop(f, XVS_DROP_NO_BRIDGE);
 	/* Some member takes skbs only, a host stack wants its copy, or the
 	 * frame is multi-buffer (a broadcast redirect clones only the linear
-	 * part): TC floods it.
+	 * part): TC floods it.  Its length now, not f->len: the pipeline may
+	 * have popped a tag since (a priority tag into VLAN 0).
 	 */
-	if (m->skb_count || m->host_count || f->len > ctx_linear_len(ctx))
+	if (m->skb_count || m->host_count || ctx_len(ctx) > ctx_linear_len(ctx))
 		return XDP_PASS;
 	group = bpf_map_lookup_elem(&xvs_flood, &key);
 	if (!group)

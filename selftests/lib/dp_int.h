@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * dp_int.h - what the two halves of the datapath test harness share:
+ * dp_harness.c (the switch: objects, veths, seeding, the runner) and
+ * dp_check.c (a case's frames and the checks of what came of them).
+ * Test programs include dp_harness.h only.
+ */
+#ifndef XVS_DP_INT_H
+#define XVS_DP_INT_H
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dp_harness.h"
+#include "xvs_xdp.skel.h"
+#include "xvs_tc.skel.h"
+
+#define MAX_UPCALLS	64
+
+extern struct xvs_xdp *xdp;
+extern struct xvs_tc *tc;
+extern struct ring_buffer *rb;
+extern struct xvs_upcall upcalls[MAX_UPCALLS];
+extern __u32 nr_upcalls;	/* LEARN upcalls read from the ring */
+extern int nr_cpus;
+extern int failures;		/* of the current case */
+extern __u64 seeded_seen;	/* fdb[0].seen_ns as seeded */
+extern __u32 topo;		/* the interfaces of this program's switch */
+
+__attribute__((format(printf, 1, 2)))
+void fail(const char *fmt, ...);
+void expect(const char *what, const char *of, __u64 want, __u64 got);
+__u64 now_ns(void);
+__u64 floor_ns(void);		/* never after the datapath's clock */
+const char *mac_str(const __u8 *m);
+bool is_port(int i);		/* a port of this program's switch */
+
+/* Run a seeded case's frames and check all that must come of them. */
+bool run_frames_and_check(const struct tcase *c);
+
+#endif /* XVS_DP_INT_H */
