@@ -14,20 +14,22 @@ CFLAGS		?= -g -O2
 CFLAGS		+= -Wall -Wextra -Wno-unused-parameter -Werror -std=gnu11 \
 		   -I. -I$(OUTPUT) -D_GNU_SOURCE
 BPF_CFLAGS	:= -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I.
-LDLIBS		:= -lbpf -lelf -lz -ljson-c
+LDLIBS		:= -lbpf -lelf -lz -ljson-c -lyaml
 
 BPF_PROGS	:= xvs_xdp xvs_tc
 BPF_OBJS	:= $(patsubst %,$(OUTPUT)/%.bpf.o,$(BPF_PROGS))
 SKELS		:= $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_PROGS))
 
-# Code both xvsd and xvsctl link: logging, names, pinned-map access, JSON.
-COMMON_SRCS	:= loader/log.c loader/names.c loader/pin.c loader/util.c
+# Code both xvsd and xvsctl link: logging, names, pinned-map access, JSON,
+# the configuration file.
+COMMON_SRCS	:= loader/log.c loader/names.c loader/pin.c loader/util.c \
+		   loader/config.c loader/plan.c
 XVSD_SRCS	:= $(COMMON_SRCS) loader/xvsd.c loader/datapath.c loader/objpin.c \
 		   loader/port.c loader/fdb.c loader/upcall.c loader/ctl_server.c \
 		   loader/netlink.c
 XVSCTL_SRCS	:= $(COMMON_SRCS) ctl/xvsctl.c ctl/show.c ctl/fdb.c \
 		   ctl/client.c ctl/print.c ctl/state.c ctl/stats.c ctl/config.c \
-		   ctl/port.c
+		   ctl/port.c ctl/apply.c
 
 XVSD_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(XVSD_SRCS))
 XVSCTL_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(XVSCTL_SRCS))

@@ -42,6 +42,8 @@ static const char usage_text[] =
 "  stats [dev DEV]\n"
 "  bridge set BR [ageing SECONDS] [mac-limit N]\n"
 "  stop [--cleanup]\n"
+"  apply -f FILE [--dry-run]\n"
+"  export\n"
 "\n"
 "OPTIONS:\n"
 "  -j, --json           JSON output (errors too: {\"error\": ...})\n"
@@ -172,6 +174,8 @@ static const struct object {
 	{ "stats",	do_stats },
 	{ "bridge",	do_bridge },
 	{ "stop",	do_stop },
+	{ "apply",	do_apply },
+	{ "export",	do_export },
 	{ "help",	do_help },
 };
 

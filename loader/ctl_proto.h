@@ -20,6 +20,8 @@
  *                result hook: "tc" | "xdp-native" | "xdp-generic"
  *   detach       ifaces[]                                  -
  *   bridge_set   bridge, [ageing] s, [mac_limit] n         -  (creates it)
+ *   bridge_del   bridge                                    -  (refused while
+ *                it has ports; its static MAC entries go with it)
  *   fdb_add      mac, dev, [vlan]                          -  (static entry)
  *   fdb_del      mac, dev | bridge, [vlan]                 -
  *   fdb_flush    [bridge], [dev]                           -  (learned only)
@@ -27,6 +29,14 @@
  *                vlan_mode: "access" (needs tag) | "trunk" | "native-untagged"
  *                | "native-tagged" (need tag); trunks: "10,20-30", none =
  *                every VLAN.  The port's learned MACs are flushed.
+ *   batch        steps[] {do: request, undo: request | [requests]}
+ *                                                          steps (count)
+ *                runs each `do` as if sent alone; at the first that fails,
+ *                runs the `undo`s of the steps done, last first, and
+ *                replies "applying step N (attach eth0): <its error>;
+ *                rolled back" (or "; rollback incomplete (...)").  Nothing
+ *                else runs in between.  xvsctl apply sends one.  A step
+ *                cannot be a batch or stop.
  *   stop         [cleanup] bool                            -  (daemon exits;
  *                with cleanup every port is detached and pins removed)
  *

@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <net/if.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,6 +59,17 @@ static int req_u32(struct ctl_req *r, const char *key, __u32 max, __u32 *out)
 	}
 	*out = n;
 	return 0;
+}
+
+/* vsnprintf: a long message is cut, as every reply's error may be. */
+static void __attribute__((format(printf, 3, 4)))
+msgf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
 }
 
 static int fail(struct ctl_req *r, int code, int e)
@@ -317,36 +330,197 @@ static int cmd_stop(struct ctl_req *r)
 	return 0;
 }
 
-static void dispatch(struct ctl_req *r)
+static int cmd_bridge_del(struct ctl_req *r)
+{
+	const char *name = req_str(r, "bridge");
+	int e;
+
+	if (!name) {
+		snprintf(r->err, sizeof(r->err), "no bridge given");
+		return fail(r, CTL_USAGE, 0);
+	}
+	e = bridge_del(r->d, name, r->err, sizeof(r->err));
+	return e ? fail(r, 0, e) : 0;
+}
+
+static int cmd_batch(struct ctl_req *r);
+
+static const struct {
+	const char *name;
+	int (*fn)(struct ctl_req *r);
+} cmds[] = {
+	{ "attach", cmd_attach },
+	{ "detach", cmd_detach },
+	{ "bridge_set", cmd_bridge_set },
+	{ "bridge_del", cmd_bridge_del },
+	{ "port_set", cmd_port_set },
+	{ "batch", cmd_batch },
+	{ "stop", cmd_stop },
+};
+
+/* Run the request's command; 0, or -1 with r->err and r->code set. */
+static int run_cmd(struct ctl_req *r, bool in_batch)
 {
 	const char *cmd = req_str(r, "cmd");
-	int e;
+	size_t i;
 
 	if (!cmd) {
 		snprintf(r->err, sizeof(r->err), "no command");
-		e = fail(r, CTL_USAGE, 0);
-	} else if (!strcmp(cmd, "ping")) {
+		return fail(r, CTL_USAGE, 0);
+	}
+	if (in_batch && (!strcmp(cmd, "batch") || !strcmp(cmd, "stop"))) {
+		snprintf(r->err, sizeof(r->err), "'%s' cannot be a step of a batch", cmd);
+		return fail(r, CTL_USAGE, 0);
+	}
+	if (!strcmp(cmd, "ping")) {
 		json_object_object_add(r->reply, "pid", json_object_new_int(getpid()));
 		json_object_object_add(r->reply, "instance",
 				       json_object_new_string(r->d->inst.name));
-		e = 0;
-	} else if (!strcmp(cmd, "attach")) {
-		e = cmd_attach(r);
-	} else if (!strcmp(cmd, "detach")) {
-		e = cmd_detach(r);
-	} else if (!strcmp(cmd, "bridge_set")) {
-		e = cmd_bridge_set(r);
-	} else if (!strncmp(cmd, "fdb_", 4)) {
-		e = cmd_fdb(r, cmd);
-	} else if (!strcmp(cmd, "port_set")) {
-		e = cmd_port_set(r);
-	} else if (!strcmp(cmd, "stop")) {
-		e = cmd_stop(r);
-	} else {
-		snprintf(r->err, sizeof(r->err), "unknown command '%s'", cmd);
-		e = fail(r, CTL_USAGE, 0);
+		return 0;
 	}
-	if (e) {
+	if (!strncmp(cmd, "fdb_", 4))
+		return cmd_fdb(r, cmd);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(cmd, cmds[i].name))
+			return cmds[i].fn(r);
+	snprintf(r->err, sizeof(r->err), "unknown command '%s'", cmd);
+	return fail(r, CTL_USAGE, 0);
+}
+
+/* One step of a batch as a request of its own; its warnings join the
+ * batch's reply.
+ */
+static int run_step(struct ctl_req *batch, json_object *req, char *err,
+		    size_t errlen)
+{
+	struct ctl_req r = { .d = batch->d, .req = req };
+	json_object *w, *all;
+	size_t i;
+	int e;
+
+	r.reply = json_object_new_object();
+	e = json_object_is_type(req, json_type_object) ? run_cmd(&r, true) :
+	    (snprintf(r.err, sizeof(r.err), "a step must be a request object"),
+	     fail(&r, CTL_USAGE, 0));
+	if (!e && json_object_object_get_ex(r.reply, "warnings", &w)) {
+		if (!json_object_object_get_ex(batch->reply, "warnings", &all)) {
+			all = json_object_new_array();
+			json_object_object_add(batch->reply, "warnings", all);
+		}
+		for (i = 0; i < json_object_array_length(w); i++)
+			json_object_array_add(all, json_object_get(
+				json_object_array_get_idx(w, i)));
+	}
+	json_object_put(r.reply);
+	if (e)
+		msgf(err, errlen, "%s", r.err);
+	return e;
+}
+
+/* What a step does, for messages: "attach eth0", "bridge_set br0". */
+static void step_name(json_object *req, char *buf, size_t len)
+{
+	static const char *const keys[] = { "dev", "bridge", "mac" };
+	json_object *v, *ifs;
+	const char *cmd = "?", *what = "";
+	size_t i;
+
+	if (json_object_object_get_ex(req, "cmd", &v))
+		cmd = json_object_get_string(v);
+	if (json_object_object_get_ex(req, "ifaces", &ifs) &&
+	    json_object_is_type(ifs, json_type_array) && json_object_array_length(ifs))
+		what = json_object_get_string(json_object_array_get_idx(ifs, 0));
+	for (i = 0; !*what && i < ARRAY_SIZE(keys); i++)
+		if (json_object_object_get_ex(req, keys[i], &v))
+			what = json_object_get_string(v);
+	snprintf(buf, len, "%s%s%s", cmd, *what ? " " : "", what);
+}
+
+/* Undo steps [0, done) in reverse.  Returns how many undo requests
+ * failed (each is logged; the first is described in err).
+ */
+static int batch_rollback(struct ctl_req *r, json_object *steps, size_t done,
+			  char *err, size_t errlen)
+{
+	json_object *undo, *u;
+	char e[256];
+	int bad = 0;
+	size_t i, n;
+
+	while (done--) {
+		if (!json_object_object_get_ex(json_object_array_get_idx(steps, done),
+					       "undo", &undo))
+			continue;
+		n = json_object_is_type(undo, json_type_array) ?
+		    json_object_array_length(undo) : 1;
+		for (i = 0; i < n; i++) {
+			u = json_object_is_type(undo, json_type_array) ?
+			    json_object_array_get_idx(undo, i) : undo;
+			if (!run_step(r, u, e, sizeof(e)))
+				continue;
+			pr_err("undoing step %zu: %s", done + 1, e);
+			if (!bad++)
+				msgf(err, errlen, "undoing step %zu: %s", done + 1, e);
+		}
+	}
+	return bad;
+}
+
+/* batch: steps [{do: req, undo: req | [req...]}...], all or nothing. */
+static int cmd_batch(struct ctl_req *r)
+{
+	char err[sizeof(r->err)], what[64], uerr[256] = "";
+	json_object *steps, *req;
+	size_t i, n;
+
+	if (!json_object_object_get_ex(r->req, "steps", &steps) ||
+	    !json_object_is_type(steps, json_type_array)) {
+		snprintf(r->err, sizeof(r->err), "batch needs 'steps', a list");
+		return fail(r, CTL_USAGE, 0);
+	}
+	n = json_object_array_length(steps);
+	for (i = 0; i < n; i++) {
+		if (!json_object_object_get_ex(json_object_array_get_idx(steps, i),
+					       "do", &req))
+			req = NULL;
+		if (req && !run_step(r, req, err, sizeof(err)))
+			continue;
+		if (!req)
+			snprintf(err, sizeof(err), "no 'do' request");
+		step_name(req, what, sizeof(what));
+		if (batch_rollback(r, steps, i, uerr, sizeof(uerr)))
+			msgf(r->err, sizeof(r->err),
+			     "applying step %zu (%s): %s; rollback incomplete (%s)",
+			     i + 1, what, err, uerr);
+		else
+			msgf(r->err, sizeof(r->err), "applying step %zu (%s): %s; rolled back",
+			     i + 1, what, err);
+		pr_err("%s", r->err);
+		/* The file was fine; applying it was not. */
+		return fail(r, CTL_FAILED, 0);
+	}
+	json_object_object_add(r->reply, "steps", json_object_new_int(n));
+	if (n)
+		pr_info("batch of %zu step%s applied", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+int ctl_batch(struct xvsd *d, json_object *req, char *err, size_t errlen)
+{
+	struct ctl_req r = { .d = d, .req = req };
+	int e;
+
+	r.reply = json_object_new_object();
+	e = cmd_batch(&r);
+	json_object_put(r.reply);
+	if (e)
+		msgf(err, errlen, "%s", r.err);
+	return e ? -EINVAL : 0;
+}
+
+static void dispatch(struct ctl_req *r)
+{
+	if (run_cmd(r, false)) {
 		json_object_put(r->reply);
 		r->reply = json_object_new_object();
 		json_object_object_add(r->reply, "error", json_object_new_string(r->err));

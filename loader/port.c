@@ -101,6 +101,35 @@ int bridge_set(struct xvsd *d, const char *name, __u32 ageing, __u32 limit,
 	return 0;
 }
 
+/* Remove a bridge that has no ports left (its static MACs go with it). */
+int bridge_del(struct xvsd *d, const char *name, char *err, size_t errlen)
+{
+	struct xvs_bridge b = {};
+	struct xvs_port p;
+	__u32 id, key, *prev = NULL;
+
+	if (bridge_lookup(d, name, &id)) {
+		snprintf(err, errlen, "no bridge '%s'", name);
+		return -ENOENT;
+	}
+	while (!bpf_map_get_next_key(d->ports_fd, prev, &key)) {
+		prev = &key;
+		if (!bpf_map_lookup_elem(d->ports_fd, &key, &p) && p.bridge == id) {
+			snprintf(err, errlen, "Couldn't remove bridge '%s': port %s is on it (detach it first)",
+				 name, p.name);
+			return -EBUSY;
+		}
+	}
+	fdb_flush(d, id, 0, 1);
+	if (bpf_map_update_elem(d->bridges_fd, &id, &b, BPF_ANY)) {
+		snprintf(err, errlen, "Couldn't remove bridge '%s': %s", name,
+			 strerror(errno));
+		return -errno;
+	}
+	pr_info("bridge %s removed (id %u)", name, id);
+	return 0;
+}
+
 /* --- flood groups -------------------------------------------------- */
 
 /* The devmap of a (bridge, VLAN) flood group; made on first use. */

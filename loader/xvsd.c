@@ -24,6 +24,7 @@
 #include "xvsd.h"
 #include "log.h"
 #include "util.h"
+#include "config.h"
 
 static void usage(FILE *f)
 {
@@ -37,6 +38,8 @@ static void usage(FILE *f)
 		"      --mac-limit N      learned MACs per new bridge (default %u)\n"
 		"      --fdb-size N       MAC table size over all bridges (default %u, max %u)\n"
 		"      --learn-rate N     LEARN upcalls per second per CPU (default 1000)\n"
+		"  -c, --config FILE      make the switch match FILE (YAML, as xvsctl apply)\n"
+		"                         before serving; exit 2 if it is invalid, 1 if it fails\n"
 		"      --reset            unhook every port of the instance, remove its pins, exit\n"
 		"                         (for pins of another xvs version; loads nothing)\n"
 		"  -v, --verbose          debug log, libbpf and verifier output included\n"
@@ -56,6 +59,7 @@ static int parse_args(struct xvsd *d, int argc, char **argv)
 		{ "fdb-size", required_argument, NULL, 's' },
 		{ "learn-rate", required_argument, NULL, 'r' },
 		{ "reset", no_argument, NULL, 'X' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -64,7 +68,7 @@ static int parse_args(struct xvsd *d, int argc, char **argv)
 	__u32 rate = 1000;
 	int c, e = 0;
 
-	while ((c = getopt_long(argc, argv, "i:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:c:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i': name = optarg; break;
 		case 'B': bpffs = optarg; break;
@@ -74,6 +78,7 @@ static int parse_args(struct xvsd *d, int argc, char **argv)
 		case 's': e = parse_u32(optarg, 1024, XVS_FDB_MAX_SIZE, &d->fdb_size); break;
 		case 'r': e = parse_u32(optarg, 1, 1000000, &rate); break;
 		case 'X': d->reset = 1; break;
+		case 'c': d->config = optarg; break;
 		case 'v': log_set_level(LOG_LVL_DEBUG); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
@@ -94,6 +99,51 @@ static int parse_args(struct xvsd *d, int argc, char **argv)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* -c FILE: validate, plan against what is pinned, apply as one batch.
+ * Returns 0, 1 (applying failed; rolled back) or 2 (invalid file).
+ */
+static int apply_config(struct xvsd *d)
+{
+	struct config_opts opts = { .iface_exists = config_iface_exists };
+	struct xvs_snapshot snap;
+	struct xvs_config cfg;
+	struct plan plan = {};
+	json_object *req;
+	char err[1024];
+	int e, i;
+
+	if (config_parse_file(d->config, &cfg, &opts)) {
+		for (i = 0; i < cfg.nerrors; i++)
+			pr_err("%s", cfg.errors[i]);
+		config_free(&cfg);
+		return 2;
+	}
+	e = snapshot_read(d->ports_fd, d->bridges_fd, d->fdb_fd, &snap);
+	if (!e)
+		e = plan_build(&cfg, &snap, &plan);
+	config_free(&cfg);
+	snapshot_free(&snap);
+	if (e) {
+		pr_err("%s: Couldn't read the switch: %s", d->config, strerror(-e));
+		return 1;
+	}
+	if (!plan.n) {
+		pr_info("%s: nothing to change", d->config);
+		plan_free(&plan);
+		return 0;
+	}
+	req = plan_batch(&plan);
+	e = ctl_batch(d, req, err, sizeof(err));
+	json_object_put(req);
+	for (i = 0; !e && i < plan.n; i++)
+		if (plan.steps[i].text)
+			pr_info("%s: %s", d->config, plan.steps[i].text);
+	if (e)
+		pr_err("%s: %s", d->config, err);
+	plan_free(&plan);
+	return e ? 1 : 0;
 }
 
 static int ep_add(int ep, int fd, int tag)
@@ -192,6 +242,14 @@ int main(int argc, char **argv)
 		goto out;
 	port_adopt_all(&d);
 	fdb_sweep(&d, 1);
+	if (d.config) {
+		err = apply_config(&d);
+		if (err) {
+			dp_close(&d);
+			ctl_close(&d, lfd);
+			return err;
+		}
+	}
 	rb = upcall_open(&d);
 	nlfd = nl_open();
 	if (!rb || nlfd < 0) {

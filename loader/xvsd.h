@@ -35,6 +35,7 @@ struct xvsd {
 	__u32 fdb_size;			/* xvs_fdb max_entries when created */
 	__u32 ageing_s;			/* default for new bridges */
 	__u32 mac_limit;		/* default for new bridges */
+	const char *config;		/* -c FILE: applied at start-up */
 
 	/* The loaded objects (datapath.c) and the fds of their maps. */
 	struct xvs_xdp *xdp;
@@ -64,6 +65,8 @@ void dp_unpin(struct xvsd *d);
 int bridge_lookup(struct xvsd *d, const char *name, __u32 *id);
 int bridge_set(struct xvsd *d, const char *name, __u32 ageing, __u32 limit,
 	       __u32 *id, char *err, size_t errlen);
+/* Refuses (-EBUSY) while the bridge has ports. */
+int bridge_del(struct xvsd *d, const char *name, char *err, size_t errlen);
 int port_attach(struct xvsd *d, const char *bridge, const char *ifname,
 		const char *hook, const char *xdp_mode, int host, json_object *res,
 		char *err, size_t errlen);
@@ -95,6 +98,10 @@ struct ring_buffer *upcall_open(struct xvsd *d);
 int ctl_listen(struct xvsd *d);
 void ctl_serve(struct xvsd *d, int lfd);
 void ctl_close(struct xvsd *d, int lfd);
+/* Run a `batch` request (ctl_proto.h) from inside the daemon: 0, or
+ * -EINVAL with the error (everything rolled back) in err.
+ */
+int ctl_batch(struct xvsd *d, json_object *req, char *err, size_t errlen);
 
 /* netlink.c */
 int nl_open(void);

@@ -6,9 +6,9 @@
 # nothing.  Needs root (apt-get, mount).
 set -eu
 
-# Build: compiler, BPF toolchain and libraries.  Run and test: iproute2,
+# Build: compiler (and its fuzzer runtime), BPF toolchain and libraries.  Run and test: iproute2,
 # ethtool, ping, iperf3, tshark (an independent decoder for the wire).
-PKGS="make gcc clang llvm bpftool libbpf-dev libxdp-dev libelf-dev zlib1g-dev
+PKGS="make gcc clang llvm libclang-rt-14-dev bpftool libbpf-dev libxdp-dev libelf-dev zlib1g-dev
 libjson-c-dev libyaml-dev pkg-config iproute2 ethtool iputils-ping iperf3
 tshark tcpdump procps util-linux"
 

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * loader/config.h - declarative configuration: the YAML file (README,
+ * "Configuration files"), its validation, the plan that makes a running
+ * switch match it, and the export of a running switch as such a file.
+ *
+ * Linked into both xvsd (`xvsd -c FILE`) and xvsctl (`apply`, `export`).
+ *
+ *   config_parse_*()  YAML (libyaml's document API) -> struct xvs_config,
+ *                     validated whole.  Every problem becomes one line
+ *                     "file:line:col: what is wrong" in cfg->errors (all
+ *                     of them, up to CONFIG_MAX_ERRORS); nothing is applied
+ *                     from a file that has any.
+ *   snapshot_read()   the running switch, from the pinned maps (ports,
+ *                     bridges, static MAC entries), as struct xvs_snapshot.
+ *   plan_build()      config + snapshot -> ordered steps, each a control
+ *                     request (loader/ctl_proto.h) and the requests that
+ *                     undo it; plan_batch() makes them one `batch` request,
+ *                     which xvsd runs all or nothing.
+ *   config_export()   snapshot -> YAML that config_parse_*() accepts and
+ *                     that plans to nothing against the same switch.
+ *
+ * Parsing touches nothing but memory (and, through `iface_exists`, asks
+ * whether an interface exists), so it is safe on any input: the fuzz
+ * target (selftests/fuzz/fuzz_config.c) drives config_parse_buf().
+ */
+#ifndef XVS_CONFIG_H
+#define XVS_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include <json-c/json.h>
+
+#include "maps/common.h"
+#include "maps/vlan.h"
+#include "maps/port.h"
+#include "maps/fdb.h"
+
+#define CONFIG_MAX_ERRORS	100
+#define CONFIG_MAX_SIZE		(4 << 20)	/* bytes of YAML */
+#define CONFIG_MAX_DEPTH	32		/* YAML nesting */
+#define CONFIG_AGEING_MAX	1000000
+#define CONFIG_IFNAMSIZ		16
+
+/* Where a value came from in the file: 1-based, for messages. */
+struct config_pos {
+	int line, col;
+};
+
+struct config_port {
+	char iface[CONFIG_IFNAMSIZ];
+	const char *hook;		/* "auto" (default), "xdp", "tc" */
+	const char *xdp_mode;		/* "auto" (default), "native", "skb" */
+	int host;			/* -1 not given (attach decides), 0, 1 */
+	struct xvs_port_vlan vlan;	/* default: trunk of every VLAN */
+	struct config_pos pos;
+};
+
+struct config_fdb {
+	__u8 mac[XVS_ETH_ALEN];
+	__u16 vlan;			/* default: the port's untagged VLAN */
+	char port[CONFIG_IFNAMSIZ];
+	struct config_pos pos;
+};
+
+struct config_bridge {
+	char name[XVS_NAME_LEN];
+	__u32 ageing;			/* seconds; 0 = not given, left as is */
+	__u32 mac_limit;		/* 0 = not given, left as is */
+	struct config_port *ports;
+	int nports;
+	struct config_fdb *fdb;
+	int nfdb;
+	struct config_pos pos;
+};
+
+struct xvs_config {
+	struct config_bridge *bridges;
+	int nbridges;
+	char **errors;			/* "file:line:col: message" */
+	int nerrors;
+};
+
+struct config_opts {
+	/* Does the interface exist?  NULL: not checked. */
+	bool (*iface_exists)(const char *name);
+};
+
+/* The check xvsctl and xvsd use: an interface of this namespace. */
+bool config_iface_exists(const char *name);
+
+/* 0: valid; -EINVAL: cfg->errors says why; -errno: could not read the
+ * file (also in cfg->errors).  config_free() in every case.
+ */
+int config_parse_file(const char *path, struct xvs_config *cfg,
+		      const struct config_opts *opts);
+int config_parse_buf(const char *buf, size_t len, const char *name,
+		     struct xvs_config *cfg, const struct config_opts *opts);
+void config_free(struct xvs_config *cfg);
+
+/* The VLAN the port's untagged frames are in (the default of its fdb
+ * entries, and the VLAN of a host port's own MAC).
+ */
+__u16 config_untagged_vlan(const struct xvs_port_vlan *v);
+
+/* --- the running switch --------------------------------------------- */
+
+struct snapshot_fdb {
+	struct xvs_fdb_key key;
+	__u32 ifindex;
+};
+
+/* Read from the pinned maps.  Ports carry their interface's current name
+ * (the one in the map if it is gone); fdb holds the static entries users
+ * added (not a host port's own MAC, which attach makes).
+ */
+struct xvs_snapshot {
+	struct xvs_bridge bridges[XVS_MAX_BRIDGES];	/* by id; name "" unused */
+	struct xvs_port ports[XVS_MAX_PORTS];		/* sorted by name */
+	int nports;
+	struct snapshot_fdb *fdb;
+	int nfdb;
+};
+
+int snapshot_read(int ports_fd, int bridges_fd, int fdb_fd,
+		  struct xvs_snapshot *s);
+void snapshot_free(struct xvs_snapshot *s);
+
+/* --- plan ------------------------------------------------------------ */
+
+struct plan_step {
+	char *text;			/* "+ attach eth0 to br0 (hook xdp)" */
+	json_object *req;		/* the request that does it */
+	json_object *undo;		/* array of requests that undo it */
+};
+
+struct plan {
+	struct plan_step *steps;
+	int n;
+};
+
+int plan_build(const struct xvs_config *cfg, const struct xvs_snapshot *s,
+	       struct plan *p);
+/* {"cmd": "batch", "steps": [{"do": req, "undo": [req...]}...]} */
+json_object *plan_batch(const struct plan *p);
+void plan_free(struct plan *p);
+
+/* Write the snapshot as a configuration file; 0 or -errno. */
+int config_export(const struct xvs_snapshot *s, FILE *f);
+
+#endif /* XVS_CONFIG_H */

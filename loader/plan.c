@@ -1,0 +1,715 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * loader/plan.c - from a running switch to the one a file describes
+ * (config.h): the snapshot of the running switch, the plan, the export.
+ *
+ * A plan is a list of control requests in an order that never asks for
+ * the impossible (a port leaves before its bridge goes, a bridge exists
+ * before its ports come), each with the requests that put back what it
+ * changed, so xvsd can roll a failed batch back step by step:
+ *
+ *   1. static MAC entries the file drops       fdb_del     | fdb_add
+ *   2. ports that go, or must be re-attached   detach      | attach, port_set, fdb_add
+ *      (another bridge, hook, xdp-mode, host)
+ *   3. bridges that go                         bridge_del  | bridge_set
+ *   4. bridges that come or change             bridge_set  | bridge_del or bridge_set
+ *   5. ports that come                         attach      | detach
+ *   6. VLANs that change                       port_set    | port_set
+ *   7. static MAC entries that come or move    fdb_add     | fdb_del or fdb_add
+ *
+ * Only what differs gets a step, so a port whose settings stay is never
+ * touched and its traffic goes on.  `auto` settings in the file match
+ * whatever attach chose for them; an unset `host` matches either.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+
+#include "config.h"
+#include "names.h"
+#include "util.h"
+
+/* --- snapshot -------------------------------------------------------- */
+
+static int port_name_cmp(const void *a, const void *b)
+{
+	return strncmp(((const struct xvs_port *)a)->name,
+		       ((const struct xvs_port *)b)->name, XVS_NAME_LEN);
+}
+
+static int snap_fdb_add(struct xvs_snapshot *s, const struct xvs_fdb_key *k,
+			__u32 ifindex)
+{
+	struct snapshot_fdb *f;
+	int i;
+
+	/* A walk restarts when an entry goes under it: no repeats. */
+	for (i = 0; i < s->nfdb; i++)
+		if (!memcmp(&s->fdb[i].key, k, sizeof(*k)))
+			return 0;
+	f = realloc(s->fdb, (s->nfdb + 1) * sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	s->fdb = f;
+	s->fdb[s->nfdb].key = *k;
+	s->fdb[s->nfdb++].ifindex = ifindex;
+	return 0;
+}
+
+int snapshot_read(int ports_fd, int bridges_fd, int fdb_fd,
+		  struct xvs_snapshot *s)
+{
+	__u32 key, next, *prev = NULL, id;
+	struct xvs_fdb_key fk, fnext, *fprev = NULL;
+	struct xvs_fdb_entry e;
+	char name[IF_NAMESIZE];
+	struct xvs_port *p;
+	int err = 0;
+
+	memset(s, 0, sizeof(*s));
+	for (id = 1; id < XVS_MAX_BRIDGES; id++)
+		if (bpf_map_lookup_elem(bridges_fd, &id, &s->bridges[id]))
+			memset(&s->bridges[id], 0, sizeof(s->bridges[id]));
+	while (s->nports < XVS_MAX_PORTS && !bpf_map_get_next_key(ports_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		p = &s->ports[s->nports];
+		if (bpf_map_lookup_elem(ports_fd, &key, p))
+			continue;
+		if (if_indextoname(p->ifindex, name))
+			snprintf(p->name, sizeof(p->name), "%s", name);
+		s->nports++;
+	}
+	qsort(s->ports, s->nports, sizeof(s->ports[0]), port_name_cmp);
+	while (!err && !bpf_map_get_next_key(fdb_fd, fprev, &fnext)) {
+		fk = fnext;
+		fprev = &fk;
+		if (!bpf_map_lookup_elem(fdb_fd, &fk, &e) &&
+		    (e.flags & XVS_FDB_F_STATIC) && !(e.flags & XVS_FDB_F_LOCAL))
+			err = snap_fdb_add(s, &fk, e.ifindex);
+	}
+	return err;
+}
+
+void snapshot_free(struct xvs_snapshot *s)
+{
+	free(s->fdb);
+	s->fdb = NULL;
+	s->nfdb = 0;
+}
+
+static const struct xvs_port *snap_port(const struct xvs_snapshot *s,
+					const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->nports; i++)
+		if (!strncmp(s->ports[i].name, name, XVS_NAME_LEN))
+			return &s->ports[i];
+	return NULL;
+}
+
+static const struct xvs_port *snap_port_by_index(const struct xvs_snapshot *s,
+						 __u32 ifindex)
+{
+	int i;
+
+	for (i = 0; i < s->nports; i++)
+		if (s->ports[i].ifindex == ifindex)
+			return &s->ports[i];
+	return NULL;
+}
+
+static const char *snap_bridge(const struct xvs_snapshot *s, __u32 id)
+{
+	return id < XVS_MAX_BRIDGES && s->bridges[id].name[0] ? s->bridges[id].name : "";
+}
+
+static const struct xvs_bridge *snap_bridge_by_name(const struct xvs_snapshot *s,
+						    const char *name)
+{
+	int i;
+
+	for (i = 1; i < XVS_MAX_BRIDGES; i++)
+		if (s->bridges[i].name[0] &&
+		    !strncmp(s->bridges[i].name, name, XVS_NAME_LEN))
+			return &s->bridges[i];
+	return NULL;
+}
+
+/* --- requests -------------------------------------------------------- */
+
+/* Longest vlan_list_fmt() text: 0,2,4,...,4094 takes 9684 bytes. */
+#define TRUNKS_STRLEN	10240
+
+/* A port's trunk list as "10,20-30" (free() it); NULL: every VLAN, or
+ * out of memory.
+ */
+static char *trunks_str(const struct xvs_port_vlan *v)
+{
+	char *buf;
+
+	if (v->mode == XVS_VLAN_ACCESS || !(v->flags & XVS_VLAN_F_TRUNKS_LIST))
+		return NULL;
+	buf = malloc(TRUNKS_STRLEN);
+	return buf ? (char *)vlan_list_fmt(v->trunks, buf, TRUNKS_STRLEN) : NULL;
+}
+
+static json_object *req_new(const char *cmd)
+{
+	json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "cmd", json_object_new_string(cmd));
+	return r;
+}
+
+static void req_str(json_object *r, const char *key, const char *val)
+{
+	json_object_object_add(r, key, json_object_new_string(val));
+}
+
+static void req_int(json_object *r, const char *key, __u32 val)
+{
+	json_object_object_add(r, key, json_object_new_int64(val));
+}
+
+static json_object *req_attach(const char *bridge, const char *iface,
+			       const char *hook, const char *xdp_mode, int host)
+{
+	json_object *r = req_new("attach"), *ifs = json_object_new_array();
+
+	req_str(r, "bridge", bridge);
+	json_object_array_add(ifs, json_object_new_string(iface));
+	json_object_object_add(r, "ifaces", ifs);
+	req_str(r, "hook", hook);
+	req_str(r, "xdp_mode", xdp_mode);
+	if (host >= 0)
+		json_object_object_add(r, "host", json_object_new_boolean(host));
+	return r;
+}
+
+static json_object *req_detach(const char *iface)
+{
+	json_object *r = req_new("detach"), *ifs = json_object_new_array();
+
+	json_object_array_add(ifs, json_object_new_string(iface));
+	json_object_object_add(r, "ifaces", ifs);
+	return r;
+}
+
+static json_object *req_port_set(const char *iface, const struct xvs_port_vlan *v)
+{
+	json_object *r = req_new("port_set");
+	char *trunks = trunks_str(v);
+
+	req_str(r, "dev", iface);
+	req_str(r, "vlan_mode", vlan_mode_name(v->mode));
+	if (v->mode != XVS_VLAN_TRUNK)
+		req_int(r, "tag", v->tag);
+	if (trunks)
+		req_str(r, "trunks", trunks);
+	free(trunks);
+	return r;
+}
+
+static json_object *req_bridge(const char *cmd, const char *name, __u32 ageing,
+			       __u32 limit)
+{
+	json_object *r = req_new(cmd);
+
+	req_str(r, "bridge", name);
+	if (ageing)
+		req_int(r, "ageing", ageing);
+	if (limit)
+		req_int(r, "mac_limit", limit);
+	return r;
+}
+
+static json_object *req_fdb(const char *cmd, const __u8 mac[6], const char *key,
+			    const char *name, __u16 vlan)
+{
+	json_object *r = req_new(cmd);
+	char buf[MAC_STRLEN];
+
+	req_str(r, "mac", mac_fmt(mac, buf));
+	req_str(r, key, name);
+	req_int(r, "vlan", vlan);
+	return r;
+}
+
+/* --- steps ----------------------------------------------------------- */
+
+/* Append a step doing `req` (taken over); text NULL: not shown in the
+ * plan (a detail of the step before).  Returns the step, or NULL.
+ */
+static struct plan_step * __attribute__((format(printf, 3, 4)))
+step_add(struct plan *p, json_object *req, const char *fmt, ...)
+{
+	struct plan_step *s;
+	va_list ap;
+
+	s = realloc(p->steps, (p->n + 1) * sizeof(*s));
+	if (!s) {
+		json_object_put(req);
+		return NULL;
+	}
+	p->steps = s;
+	s = &s[p->n++];
+	memset(s, 0, sizeof(*s));
+	s->req = req;
+	s->undo = json_object_new_array();
+	if (fmt) {
+		va_start(ap, fmt);
+		if (vasprintf(&s->text, fmt, ap) < 0)
+			s->text = NULL;
+		va_end(ap);
+	}
+	return s;
+}
+
+static void undo_add(struct plan_step *s, json_object *req)
+{
+	if (s)
+		json_object_array_add(s->undo, req);
+	else
+		json_object_put(req);
+}
+
+static bool vlan_equal(const struct xvs_port_vlan *a, const struct xvs_port_vlan *b)
+{
+	bool list = a->flags & XVS_VLAN_F_TRUNKS_LIST;
+
+	return a->mode == b->mode && a->tag == b->tag && a->flags == b->flags &&
+	       (!list || !memcmp(a->trunks, b->trunks, sizeof(a->trunks)));
+}
+
+static bool vlan_default(const struct xvs_port_vlan *v)
+{
+	static const struct xvs_port_vlan def;
+
+	return vlan_equal(v, &def);
+}
+
+/* "access 10", "trunk all", "native-tagged 5 trunks 10,20"; free() it. */
+static char *vlan_desc(const struct xvs_port_vlan *v)
+{
+	char *buf = trunks_str(v), *out = NULL;
+	const char *list = buf ?: "all";
+
+	if (v->mode == XVS_VLAN_ACCESS && asprintf(&out, "access %u", v->tag) < 0)
+		out = NULL;
+	else if (v->mode == XVS_VLAN_TRUNK && asprintf(&out, "trunk %s", list) < 0)
+		out = NULL;
+	else if (v->mode > XVS_VLAN_ACCESS &&
+		 asprintf(&out, "%s %u trunks %s", vlan_mode_name(v->mode), v->tag,
+			  list) < 0)
+		out = NULL;
+	free(buf);
+	return out;
+}
+
+/* Does the running port have the hook, XDP mode and host role the file
+ * asks for?  `auto` is whatever attach would have chosen.
+ */
+static bool port_hook_same(const struct config_port *c, const struct xvs_port *p)
+{
+	bool xdp = p->flags & XVS_PORT_F_XDP, want_xdp;
+
+	if (!strcmp(c->hook, "auto"))
+		want_xdp = !(p->flags & (XVS_PORT_F_VETH | XVS_PORT_F_TAP));
+	else
+		want_xdp = !strcmp(c->hook, "xdp");
+	if (xdp != want_xdp)
+		return false;
+	if (xdp && strcmp(c->xdp_mode, "auto") &&
+	    !strcmp(c->xdp_mode, "native") != !!(p->flags & XVS_PORT_F_XDP_NATIVE))
+		return false;
+	return c->host < 0 || c->host == !!(p->flags & XVS_PORT_F_HOST);
+}
+
+enum port_fate { PORT_KEEP, PORT_DETACH, PORT_REATTACH };
+
+struct planner {
+	const struct xvs_config *cfg;
+	const struct xvs_snapshot *s;
+	struct plan *p;
+};
+
+static const struct config_port *cfg_port(const struct xvs_config *cfg,
+					  const char *iface,
+					  const struct config_bridge **b)
+{
+	int i, j;
+
+	for (i = 0; i < cfg->nbridges; i++)
+		for (j = 0; j < cfg->bridges[i].nports; j++)
+			if (!strcmp(cfg->bridges[i].ports[j].iface, iface)) {
+				*b = &cfg->bridges[i];
+				return &cfg->bridges[i].ports[j];
+			}
+	return NULL;
+}
+
+static const struct config_bridge *cfg_bridge(const struct xvs_config *cfg,
+					      const char *name)
+{
+	int i;
+
+	for (i = 0; i < cfg->nbridges; i++)
+		if (!strcmp(cfg->bridges[i].name, name))
+			return &cfg->bridges[i];
+	return NULL;
+}
+
+static enum port_fate port_fate(const struct planner *pl, const struct xvs_port *p)
+{
+	const struct config_bridge *b;
+	const struct config_port *c = cfg_port(pl->cfg, p->name, &b);
+
+	if (!c)
+		return PORT_DETACH;
+	if (strcmp(b->name, snap_bridge(pl->s, p->bridge)) || !port_hook_same(c, p))
+		return PORT_REATTACH;
+	return PORT_KEEP;
+}
+
+/* The requests that bring a running port back as it is now. */
+static void undo_detach(const struct planner *pl, struct plan_step *st,
+			const struct xvs_port *p)
+{
+	const struct snapshot_fdb *f;
+	int i;
+
+	undo_add(st, req_attach(snap_bridge(pl->s, p->bridge), p->name,
+				p->flags & XVS_PORT_F_XDP ? "xdp" : "tc",
+				p->flags & XVS_PORT_F_XDP_NATIVE ? "native" : "skb",
+				!!(p->flags & XVS_PORT_F_HOST)));
+	if (!vlan_default(&p->vlan))
+		undo_add(st, req_port_set(p->name, &p->vlan));
+	for (i = 0; i < pl->s->nfdb; i++) {
+		f = &pl->s->fdb[i];
+		if (f->ifindex == p->ifindex)
+			undo_add(st, req_fdb("fdb_add", f->key.mac, "dev", p->name,
+					     f->key.vlan));
+	}
+}
+
+/* 1: static entries the file no longer has (on ports that stay). */
+static void plan_fdb_del(struct planner *pl)
+{
+	const struct config_bridge *b;
+	const struct snapshot_fdb *f;
+	const struct xvs_port *p;
+	struct plan_step *st;
+	char mac[MAC_STRLEN];
+	int i, j;
+
+	for (i = 0; i < pl->s->nfdb; i++) {
+		f = &pl->s->fdb[i];
+		p = snap_port_by_index(pl->s, f->ifindex);
+		if (!p || port_fate(pl, p) != PORT_KEEP)
+			continue;
+		b = cfg_bridge(pl->cfg, snap_bridge(pl->s, f->key.bridge));
+		for (j = 0; b && j < b->nfdb; j++)
+			if (b->fdb[j].vlan == f->key.vlan &&
+			    !memcmp(b->fdb[j].mac, f->key.mac, 6))
+				break;
+		if (b && j < b->nfdb)
+			continue;
+		st = step_add(pl->p, req_fdb("fdb_del", f->key.mac, "bridge",
+					     snap_bridge(pl->s, f->key.bridge), f->key.vlan),
+			      "- fdb %s vlan %u on %s (bridge %s)", mac_fmt(f->key.mac, mac),
+			      f->key.vlan, p->name, snap_bridge(pl->s, f->key.bridge));
+		undo_add(st, req_fdb("fdb_add", f->key.mac, "dev", p->name, f->key.vlan));
+	}
+}
+
+/* 2: ports that go, or go and come back with other settings. */
+static void plan_detach(struct planner *pl)
+{
+	const struct xvs_port *p;
+	struct plan_step *st;
+	enum port_fate fate;
+	int i;
+
+	for (i = 0; i < pl->s->nports; i++) {
+		p = &pl->s->ports[i];
+		fate = port_fate(pl, p);
+		if (fate == PORT_KEEP)
+			continue;
+		st = step_add(pl->p, req_detach(p->name), "- detach %s from %s (hook %s)%s",
+			      p->name, snap_bridge(pl->s, p->bridge),
+			      port_hook_name(p->flags),
+			      fate == PORT_REATTACH ? ", attached again below" : "");
+		undo_detach(pl, st, p);
+	}
+}
+
+/* 3 and 4: bridges. */
+static void plan_bridges(struct planner *pl)
+{
+	const struct config_bridge *c;
+	const struct xvs_bridge *b;
+	struct plan_step *st;
+	int i;
+
+	for (i = 1; i < XVS_MAX_BRIDGES; i++) {
+		b = &pl->s->bridges[i];
+		if (!b->name[0] || cfg_bridge(pl->cfg, b->name))
+			continue;
+		st = step_add(pl->p, req_bridge("bridge_del", b->name, 0, 0),
+			      "- bridge %s", b->name);
+		undo_add(st, req_bridge("bridge_set", b->name, b->ageing_s, b->mac_limit));
+	}
+	for (i = 0; i < pl->cfg->nbridges; i++) {
+		c = &pl->cfg->bridges[i];
+		b = snap_bridge_by_name(pl->s, c->name);
+		if (!b) {
+			st = step_add(pl->p, req_bridge("bridge_set", c->name, c->ageing,
+							c->mac_limit), "+ bridge %s", c->name);
+			undo_add(st, req_bridge("bridge_del", c->name, 0, 0));
+			continue;
+		}
+		if ((!c->ageing || c->ageing == b->ageing_s) &&
+		    (!c->mac_limit || c->mac_limit == b->mac_limit))
+			continue;
+		st = step_add(pl->p, req_bridge("bridge_set", c->name, c->ageing,
+						c->mac_limit),
+			      "~ bridge %s: ageing %u -> %u, mac-limit %u -> %u", c->name,
+			      b->ageing_s, c->ageing ?: b->ageing_s, b->mac_limit,
+			      c->mac_limit ?: b->mac_limit);
+		undo_add(st, req_bridge("bridge_set", c->name, b->ageing_s, b->mac_limit));
+	}
+}
+
+/* 5 and 6: ports that come, and VLANs. */
+static void plan_port(struct planner *pl, const struct config_bridge *b,
+		      const struct config_port *c)
+{
+	const struct xvs_port *p = snap_port(pl->s, c->iface);
+	static const struct xvs_port_vlan def;
+	struct plan_step *st;
+	char *from, *to;
+
+	if (!p || port_fate(pl, p) != PORT_KEEP) {
+		to = vlan_desc(&c->vlan);
+		st = step_add(pl->p, req_attach(b->name, c->iface, c->hook, c->xdp_mode,
+						c->host),
+			      "+ attach %s to %s (hook %s%s%s%s, vlan %s)", c->iface,
+			      b->name, c->hook, strcmp(c->xdp_mode, "auto") ? " " : "",
+			      strcmp(c->xdp_mode, "auto") ? c->xdp_mode : "",
+			      c->host < 0 ? "" : c->host ? ", host" : ", not host",
+			      to ?: "?");
+		free(to);
+		undo_add(st, req_detach(c->iface));
+		if (vlan_default(&c->vlan))
+			return;
+		st = step_add(pl->p, req_port_set(c->iface, &c->vlan), NULL);
+		undo_add(st, req_port_set(c->iface, &def));
+		return;
+	}
+	if (vlan_equal(&p->vlan, &c->vlan))
+		return;
+	from = vlan_desc(&p->vlan);
+	to = vlan_desc(&c->vlan);
+	st = step_add(pl->p, req_port_set(c->iface, &c->vlan),
+		      "~ port %s: vlan %s -> %s", c->iface, from ?: "?", to ?: "?");
+	free(from);
+	free(to);
+	undo_add(st, req_port_set(c->iface, &p->vlan));
+}
+
+/* 7: static entries that come, or move to another port. */
+static void plan_fdb_add(struct planner *pl, const struct config_bridge *b,
+			 const struct config_fdb *f)
+{
+	const struct xvs_port *p, *now = NULL;
+	const struct snapshot_fdb *e;
+	struct plan_step *st;
+	char mac[MAC_STRLEN];
+	int i;
+
+	mac_fmt(f->mac, mac);
+	for (i = 0; i < pl->s->nfdb; i++) {
+		e = &pl->s->fdb[i];
+		p = snap_port_by_index(pl->s, e->ifindex);
+		if (p && port_fate(pl, p) == PORT_KEEP && e->key.vlan == f->vlan &&
+		    !memcmp(e->key.mac, f->mac, 6) &&
+		    !strcmp(snap_bridge(pl->s, e->key.bridge), b->name))
+			now = p;
+	}
+	if (now && !strncmp(now->name, f->port, XVS_NAME_LEN))
+		return;
+	st = step_add(pl->p, req_fdb("fdb_add", f->mac, "dev", f->port, f->vlan),
+		      now ? "~ fdb %s vlan %u on %s (was on %s)" : "+ fdb %s vlan %u on %s%s",
+		      mac, f->vlan, f->port, now ? now->name : "");
+	if (now)
+		undo_add(st, req_fdb("fdb_add", f->mac, "dev", now->name, f->vlan));
+	else
+		undo_add(st, req_fdb("fdb_del", f->mac, "bridge", b->name, f->vlan));
+}
+
+int plan_build(const struct xvs_config *cfg, const struct xvs_snapshot *s,
+	       struct plan *p)
+{
+	struct planner pl = { cfg, s, p };
+	int i, j;
+
+	memset(p, 0, sizeof(*p));
+	plan_fdb_del(&pl);
+	plan_detach(&pl);
+	plan_bridges(&pl);
+	for (i = 0; i < cfg->nbridges; i++)
+		for (j = 0; j < cfg->bridges[i].nports; j++)
+			plan_port(&pl, &cfg->bridges[i], &cfg->bridges[i].ports[j]);
+	for (i = 0; i < cfg->nbridges; i++)
+		for (j = 0; j < cfg->bridges[i].nfdb; j++)
+			plan_fdb_add(&pl, &cfg->bridges[i], &cfg->bridges[i].fdb[j]);
+	return 0;
+}
+
+json_object *plan_batch(const struct plan *p)
+{
+	json_object *r = req_new("batch"), *steps = json_object_new_array(), *o;
+	int i;
+
+	for (i = 0; i < p->n; i++) {
+		o = json_object_new_object();
+		json_object_object_add(o, "do", json_object_get(p->steps[i].req));
+		json_object_object_add(o, "undo", json_object_get(p->steps[i].undo));
+		json_object_array_add(steps, o);
+	}
+	json_object_object_add(r, "steps", steps);
+	return r;
+}
+
+void plan_free(struct plan *p)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++) {
+		free(p->steps[i].text);
+		json_object_put(p->steps[i].req);
+		json_object_put(p->steps[i].undo);
+	}
+	free(p->steps);
+	memset(p, 0, sizeof(*p));
+}
+
+/* --- export ---------------------------------------------------------- */
+
+/* A name as a YAML scalar: plain where it cannot be read as anything
+ * else, double-quoted otherwise.
+ */
+static void put_name(FILE *f, const char *s)
+{
+	static const char *const words[] = { "true", "false", "null", "yes", "no",
+					      "on", "off", "y", "n", "~" };
+	bool plain = *s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				      "0123456789_.-") == strlen(s) &&
+		     strspn(s, "0123456789.-") != strlen(s) && s[0] != '-';
+	size_t i;
+
+	for (i = 0; plain && i < ARRAY_SIZE(words); i++)
+		if (!strcasecmp(s, words[i]))
+			plain = false;
+	if (plain) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			fprintf(f, "\\x%02x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void export_port(FILE *f, const struct xvs_port *p)
+{
+	const struct xvs_port_vlan *v = &p->vlan;
+	char *trunks = trunks_str(v);
+
+	fputs("      ", f);
+	put_name(f, p->name);
+	fprintf(f, ":\n        vlan-mode: %s\n", vlan_mode_name(v->mode));
+	if (v->mode != XVS_VLAN_TRUNK)
+		fprintf(f, "        tag: %u\n", v->tag);
+	if (trunks)
+		fprintf(f, "        trunks: \"%s\"\n", trunks);
+	free(trunks);
+	if (p->flags & XVS_PORT_F_XDP)
+		fprintf(f, "        hook: xdp\n        xdp-mode: %s\n",
+			p->flags & XVS_PORT_F_XDP_NATIVE ? "native" : "skb");
+	else
+		fputs("        hook: tc\n", f);
+	fprintf(f, "        host: %s\n", p->flags & XVS_PORT_F_HOST ? "true" : "false");
+}
+
+static int fdb_cmp(const void *a, const void *b)
+{
+	const struct xvs_fdb_key *x = a, *y = b;
+
+	if (x->vlan != y->vlan)
+		return x->vlan < y->vlan ? -1 : 1;
+	return memcmp(x->mac, y->mac, 6);
+}
+
+static void export_bridge(FILE *f, const struct xvs_snapshot *s, __u32 id)
+{
+	const struct xvs_bridge *b = &s->bridges[id];
+	struct snapshot_fdb *fdb = malloc((s->nfdb + 1) * sizeof(*fdb));
+	const struct xvs_port *p;
+	char mac[MAC_STRLEN];
+	int i, n = 0, ports = 0;
+
+	fputs("  ", f);
+	put_name(f, b->name);
+	fprintf(f, ":\n    ageing: %u\n    mac-limit: %u\n", b->ageing_s, b->mac_limit);
+	for (i = 0; i < s->nports; i++) {
+		if (s->ports[i].bridge != id)
+			continue;
+		if (!ports++)
+			fputs("    ports:\n", f);
+		export_port(f, &s->ports[i]);
+	}
+	for (i = 0; fdb && i < s->nfdb; i++)
+		if (s->fdb[i].key.bridge == id && snap_port_by_index(s, s->fdb[i].ifindex))
+			fdb[n++] = s->fdb[i];
+	if (n) {
+		qsort(fdb, n, sizeof(*fdb), fdb_cmp);
+		fputs("    fdb:\n", f);
+	}
+	for (i = 0; i < n; i++) {
+		p = snap_port_by_index(s, fdb[i].ifindex);
+		fprintf(f, "      - {mac: \"%s\", port: ", mac_fmt(fdb[i].key.mac, mac));
+		put_name(f, p->name);
+		fprintf(f, ", vlan: %u}\n", fdb[i].key.vlan);
+	}
+	free(fdb);
+}
+
+int config_export(const struct xvs_snapshot *s, FILE *f)
+{
+	int i, n = 0;
+
+	fputs("# xvs switch configuration (xvsctl export); xvsctl apply -f FILE\n", f);
+	for (i = 1; i < XVS_MAX_BRIDGES; i++) {
+		if (!s->bridges[i].name[0])
+			continue;
+		if (!n++)
+			fputs("bridges:\n", f);
+		export_bridge(f, s, i);
+	}
+	if (!n)
+		fputs("bridges: {}\n", f);
+	return fflush(f) ? -errno : 0;
+}
