@@ -67,7 +67,7 @@ void fdb_learn(struct xvsd *d, __u32 ifindex, __u32 bridge, __u16 vlan,
 	}
 	e.ifindex = ifindex;
 	e.flags = 0;
-	e.seen_ns = now_ns();
+	e.seen_ns = now_coarse_ns();
 	if (bpf_map_update_elem(d->fdb_fd, &key, &e, BPF_ANY)) {
 		b.learn_refused++;
 		bpf_map_update_elem(d->bridges_fd, &bridge, &b, BPF_EXIST);
@@ -127,7 +127,7 @@ void fdb_sweep(struct xvsd *d, int force)
 	struct xvs_fdb_entry e;
 	struct fdb_walk w = {};
 	struct xvs_bridge b;
-	__u64 now = now_ns();
+	__u64 now = now_coarse_ns();
 	int aged;
 
 	for (i = 1; i < XVS_MAX_BRIDGES; i++) {
@@ -168,7 +168,7 @@ int fdb_add_static(struct xvsd *d, __u32 bridge, __u32 ifindex, __u16 vlan,
 	char buf[MAC_STRLEN];
 
 	memcpy(key.mac, mac, 6);
-	e.seen_ns = now_ns();
+	e.seen_ns = now_coarse_ns();
 	if (bpf_map_update_elem(d->fdb_fd, &key, &e, BPF_ANY)) {
 		snprintf(err, errlen, "Couldn't add %s to the MAC table: %s",
 			 mac_fmt(mac, buf), strerror(errno));

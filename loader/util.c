@@ -176,3 +176,11 @@ const char *vlan_list_fmt(const __u64 bits[64], char *buf, size_t len)
 	}
 	return buf;
 }
+
+__u64 now_coarse_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}

@@ -33,5 +33,9 @@ int mkdir_p(const char *path, unsigned int mode);
 
 /* Monotonic clock in ns: the clock bpf_ktime_get_ns() reads. */
 __u64 now_ns(void);
+/* The same at tick resolution: the clock the fast path stamps MAC table
+ * entries with (bpf_ktime_get_coarse_ns()), so stamps compare in order.
+ */
+__u64 now_coarse_ns(void);
 
 #endif /* XVS_UTIL_H */

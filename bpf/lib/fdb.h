@@ -29,7 +29,11 @@ static __always_inline void fdb_learn(__u32 bridge, __u16 vlan,
 {
 	struct xvs_fdb_key key = { .bridge = bridge, .vlan = vlan };
 	struct xvs_fdb_entry *e;
-	__u64 now = bpf_ktime_get_ns();
+	/* The coarse clock (CLOCK_MONOTONIC at tick resolution) is plenty
+	 * for one-second refreshes, ageing and the learn rate, and cheaper
+	 * on every frame.
+	 */
+	__u64 now = bpf_ktime_get_coarse_ns();
 
 	mac_copy(key.mac, mac);
 	e = bpf_map_lookup_elem(&xvs_fdb, &key);
