@@ -35,10 +35,15 @@ XVSD_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(XVSD_SRCS))
 XVSCTL_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(XVSCTL_SRCS))
 
 # The benchmarks: bench_dp drives the XDP object with a sink program of
-# its own on the far veth, and reuses the loader's pinning and logging.
+# its own on the far veth, and reuses the loader's pinning and logging;
+# bench_fwd runs whole switches (xvsd, the Linux bridge) between a
+# generator and sinks of its own.  bench/run.sh runs them all.
 BENCH_OBJS	:= $(OUTPUT)/bench/bench_dp.o $(OUTPUT)/bench/report.o \
 		   $(patsubst %.c,$(OUTPUT)/%.o,loader/log.c loader/objpin.c loader/util.c)
-BENCH_SKELS	:= $(OUTPUT)/bench/bench_sink.skel.h
+BENCH_FWD_OBJS	:= $(patsubst %,$(OUTPUT)/bench/%.o,bench_fwd topo report) \
+		   $(patsubst %.c,$(OUTPUT)/%.o,loader/log.c loader/util.c)
+BENCH_SKELS	:= $(patsubst %,$(OUTPUT)/bench/%.skel.h,bench_sink bench_gen)
+BENCH_ARGS	:= $(if $(filter 1 y yes,$(QUICK)),-q) $(if $(SCENARIO),-s $(SCENARIO))
 
 ifeq ($(V),1)
 Q =
@@ -60,7 +65,7 @@ help:
 	@echo 'make demo       install, build, run the switch on a demo topology'
 	@echo 'make demo-down  tear the demo down'
 	@echo 'make test       install, build and run the whole test suite'
-	@echo 'make bench      build and run the benchmarks (root; QUICK=1: under 10 s)'
+	@echo 'make bench      build and run the benchmarks (root; QUICK=1: ~1 min; SCENARIO=name)'
 	@echo 'make selftests  build the test artefacts only'
 	@echo 'make install    install xvsd and xvsctl under $(PREFIX)'
 	@echo 'make clean      remove build outputs'
@@ -114,6 +119,10 @@ $(OUTPUT)/bench/bench_dp: $(BENCH_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
+$(OUTPUT)/bench/bench_fwd: $(BENCH_FWD_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
 selftests: all
 	$(Q)$(MAKE) --no-print-directory -C selftests
 
@@ -122,11 +131,12 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory -C selftests
 	$(Q)$(MAKE) --no-print-directory -C selftests run_tests
 
-# Results go to bench/results/ (not tracked); QUICK=1 for a short run.
+# Results go to bench/results/ (not tracked); QUICK=1 for a short run,
+# SCENARIO=name for one scenario (bench/run.sh -h lists them).
 bench: deps
-	$(Q)$(MAKE) --no-print-directory $(OUTPUT)/bench/bench_dp
-	$(Q)$(OUTPUT)/bench/bench_dp $(if $(filter 1 y yes,$(QUICK)),-q) \
-		-o bench/results/vlan.json
+	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/bench/bench_dp \
+		$(OUTPUT)/bench/bench_fwd
+	$(Q)bench/run.sh $(BENCH_ARGS)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

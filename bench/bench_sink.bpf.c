@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * bench/bench_sink.bpf.c - the far end of bench_dp: q1's XDP program.
+ * bench/bench_sink.bpf.c - the far end of bench_dp (q1's XDP program,
+ * bench_sink) and of bench_fwd (the sink ports' program, bench_count).
  *
  * Counts every frame that arrives by its form (untagged, tagged with the
  * expected VID, anything else) and drops it: the count proves delivery
@@ -21,6 +22,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "bench_sink.h"
+#include "bench_gen.h"
 
 #define SINK_ETH_P_8021Q	0x8100
 #define SINK_MACS_LEN		12	/* destination and source */
@@ -77,5 +79,37 @@ int bench_sink(struct xdp_md *ctx)
 	if (data + SINK_HEAD_LEN > end)
 		return XDP_DROP;
 	__builtin_memcpy(data, sink_head, SINK_HEAD_LEN);
+	return XDP_DROP;
+}
+
+/* bench_fwd's sink, on every sink port: count per port and CPU, drop.
+ * sink_port maps the ports' ifindexes to slots of sink_fwd.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, GEN_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} sink_port SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, GEN_MAX_PORTS + 1);	/* the last: unknown port */
+	__type(key, __u32);
+	__type(value, __u64);
+} sink_fwd SEC(".maps");
+
+SEC("xdp")
+int bench_count(struct xdp_md *ctx)
+{
+	__u32 ifindex = ctx->ingress_ifindex, key = GEN_MAX_PORTS, *slot;
+	__u64 *c;
+
+	slot = bpf_map_lookup_elem(&sink_port, &ifindex);
+	if (slot)
+		key = *slot;
+	c = bpf_map_lookup_elem(&sink_fwd, &key);
+	if (c)
+		*c += 1;
 	return XDP_DROP;
 }

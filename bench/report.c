@@ -114,13 +114,31 @@ static int report_one(const struct bench_series *s, json_object *o,
 	return 0;
 }
 
+/* The kernel's release into `meta`, then `meta` to `path` (and freed). */
+static int write_json(json_object *meta, const char *path)
+{
+	char dir[PATH_MAX];
+	struct utsname u;
+	int ret = 0;
+
+	uname(&u);
+	json_object_object_add(meta, "kernel", json_object_new_string(u.release));
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (mkdir_p(dirname(dir), 0755) ||
+	    json_object_to_file_ext(path, meta, JSON_C_TO_STRING_PRETTY |
+						 JSON_C_TO_STRING_NOSLASHESCAPE)) {
+		pr_err("Couldn't write '%s': %s", path, strerror(errno));
+		ret = -1;
+	}
+	json_object_put(meta);
+	return ret;
+}
+
 int bench_report(const char *title, struct bench_series *const *s, int n,
 		 json_object *meta, const char *path)
 {
 	const struct bench_series *base = s[0]->err[0] || !s[0]->n ? NULL : s[0];
 	json_object *arr = json_object_new_array();
-	char dir[PATH_MAX];
-	struct utsname u;
 	double bmed = 0;
 	int i, ret = 0;
 
@@ -134,18 +152,108 @@ int bench_report(const char *title, struct bench_series *const *s, int n,
 		json_object_array_add(arr, o);
 		ret |= report_one(s[i], o, base, &bmed);
 	}
-	uname(&u);
-	json_object_object_add(meta, "kernel", json_object_new_string(u.release));
 	json_object_object_add(meta, "baseline", json_object_new_string(s[0]->name));
 	json_object_object_add(meta, "unit", json_object_new_string("ns/frame"));
 	json_object_object_add(meta, "scenarios", arr);
-	snprintf(dir, sizeof(dir), "%s", path);
-	if (mkdir_p(dirname(dir), 0755) ||
-	    json_object_to_file_ext(path, meta, JSON_C_TO_STRING_PRETTY |
-						 JSON_C_TO_STRING_NOSLASHESCAPE)) {
-		pr_err("Couldn't write '%s': %s", path, strerror(errno));
-		ret = -1;
+	return write_json(meta, path) ?: ret;
+}
+
+void bench_fwd_sample(struct bench_fwd *s, double mpps, double loss, double cpu)
+{
+	if (s->n >= BENCH_MAX_SAMPLES)
+		return;
+	s->mpps[s->n] = mpps;
+	s->loss[s->n] = loss;
+	s->cpu[s->n++] = cpu;
+}
+
+/* Median over the rounds of s / base within the same round. */
+static double fwd_paired(const struct bench_fwd *s, const struct bench_fwd *base)
+{
+	double r[BENCH_MAX_SAMPLES], x;
+	int i, n = s->n < base->n ? s->n : base->n;
+
+	for (i = 0; i < n; i++)
+		r[i] = s->mpps[i] / base->mpps[i];
+	return median_of(r, n, &x, &x);
+}
+
+/* One row: stdout, the Markdown table and the JSON object `o`. */
+static int fwd_one(struct bench_fwd *s, const struct bench_fwd *base,
+		   json_object *o, FILE *md)
+{
+	double min, max, loss, cpu, pair = 0, x;
+	char ratio[32] = "-";
+
+	json_object_object_add(o, "scenario", json_object_new_string(s->scenario));
+	json_object_object_add(o, "system", json_object_new_string(s->system));
+	if (s->err[0] || !s->n) {
+		if (!s->err[0])
+			snprintf(s->err, sizeof(s->err), "no samples");
+		printf("%-11s %-12s ERROR: %s\n", s->scenario, s->system, s->err);
+		if (md)
+			fprintf(md, "| %s | %s | ERROR: %s | | | | |\n", s->scenario,
+				s->system, s->err);
+		json_object_object_add(o, "status", json_object_new_string("error"));
+		json_object_object_add(o, "error", json_object_new_string(s->err));
+		return -1;
 	}
-	json_object_put(meta);
-	return ret;
+	s->med = median_of(s->mpps, s->n, &min, &max);
+	loss = median_of(s->loss, s->n, &x, &x);
+	cpu = median_of(s->cpu, s->n, &x, &x);
+	if (base && base != s && base->n && !base->err[0]) {
+		pair = fwd_paired(s, base);
+		snprintf(ratio, sizeof(ratio), "%.2f (%.2f)", s->med / base->med, pair);
+		jnum(o, "ratio", s->med / base->med);
+		jnum(o, "paired_ratio", pair);
+	} else if (base == s) {
+		snprintf(ratio, sizeof(ratio), "1 (base)");
+	}
+	printf("%-11s %-12s %7.3f %7.3f %7.3f %6.1f%% %8.0f  %s\n", s->scenario,
+	       s->system, s->med, min, max, 100 * loss, cpu, ratio);
+	if (md)
+		fprintf(md, "| %s | %s | %.3f | %.3f–%.3f | %.1f %% | %.0f | %s |\n",
+			s->scenario, s->system, s->med, min, max, 100 * loss, cpu, ratio);
+	json_object_object_add(o, "status", json_object_new_string("ok"));
+	jnum(o, "mpps_median", s->med);
+	jnum(o, "mpps_min", min);
+	jnum(o, "mpps_max", max);
+	jnum(o, "loss_median", loss);
+	jnum(o, "cpu_ns_per_frame", cpu);
+	jarray(o, "mpps", s->mpps, s->n);
+	jarray(o, "loss", s->loss, s->n);
+	jarray(o, "cpu_ns", s->cpu, s->n);
+	return 0;
+}
+
+int bench_fwd_report(const char *title, struct bench_fwd *const *s, int n,
+		     json_object *meta, const char *json, const char *md_path)
+{
+	json_object *arr = json_object_new_array();
+	const struct bench_fwd *base = NULL;
+	FILE *md = fopen(md_path, "w");
+	int i, ret = 0;
+
+	if (!md)
+		pr_err("Couldn't write '%s': %s", md_path, strerror(errno));
+	json_c_set_serialization_double_format("%.4g", JSON_C_OPTION_GLOBAL);
+	printf("\n%s\n%-11s %-12s %7s %7s %7s %7s %8s  %s\n", title, "scenario",
+	       "system", "Mpps", "min", "max", "loss", "cpu ns", "ratio (paired)");
+	if (md)
+		fprintf(md, "%s\n\n| scenario | system | Mpps (median) | min–max | loss | "
+			"CPU ns/frame | ratio to %s (paired) |\n|---|---|---|---|---|---|---|\n",
+			title, n ? s[0]->system : "-");
+	for (i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+
+		if (!i || strcmp(s[i]->scenario, s[i - 1]->scenario))
+			base = s[i];
+		json_object_array_add(arr, o);
+		ret |= fwd_one(s[i], base, o, md);
+	}
+	if (md)
+		fclose(md);
+	json_object_object_add(meta, "unit", json_object_new_string("Mpps"));
+	json_object_object_add(meta, "results", arr);
+	return write_json(meta, json) ?: (md ? ret : -1);
 }

@@ -39,4 +39,30 @@ void bench_sample(struct bench_series *s, double wall, double cpu, double kern);
 int bench_report(const char *title, struct bench_series *const *s, int n,
 		 json_object *meta, const char *path);
 
+/*
+ * Forwarding benchmarks (bench_fwd) report rates instead: one series per
+ * system and scenario, one sample per round.  The baseline of a scenario
+ * is its first series; ratios are of forwarded rates (higher is better).
+ */
+struct bench_fwd {
+	const char *scenario;			/* e.g. "64B-1k" */
+	const char *system;			/* e.g. "xvs-xdp" */
+	double mpps[BENCH_MAX_SAMPLES];		/* frames forwarded, Mpps */
+	double loss[BENCH_MAX_SAMPLES];		/* fraction of sent frames lost */
+	double cpu[BENCH_MAX_SAMPLES];		/* switch CPU ns per frame forwarded */
+	int n;					/* samples taken */
+	char err[256];				/* why it failed; "" if it did not */
+	double med;				/* set by the report: median Mpps */
+};
+
+void bench_fwd_sample(struct bench_fwd *s, double mpps, double loss, double cpu);
+
+/* Print the table of n series, grouped by scenario (each group's first
+ * series its baseline), and write it as JSON to `json` (with `meta`,
+ * which this takes over) and as a Markdown table to `md`.  0, or -1 if a
+ * series failed or a file could not be written.
+ */
+int bench_fwd_report(const char *title, struct bench_fwd *const *s, int n,
+		     json_object *meta, const char *json, const char *md);
+
 #endif /* XVS_BENCH_REPORT_H */

@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * bench/bench_fwd.c - forwarding rate of xvs against a bare XDP redirect
+ * and the Linux bridge, on live frames between network namespaces.
+ *
+ * Each system has a topology of its own (topo.h): generator -> g0 ==veth==
+ * p0 [system] p1..pN ==veth== s1..sN (sinks).  bench_gen, run by
+ * BPF_PROG_TEST_RUN with live frames on the generator CPU, sends `repeat`
+ * frames into g0, each with the flow fields of (counter mod flows); the
+ * switch works in p0's threaded NAPI kthread, pinned to the other CPU
+ * (the sinks' NAPI runs there too, in its softirq).  A run lasts until
+ * the sinks stop counting.  Forwarded rate = frames delivered / time from
+ * the start of the run to the last delivery (for a flood, copies / N);
+ * loss = 1 - delivered / sent; CPU = p0's NAPI thread's run time per frame
+ * delivered.  Systems alternate round by round (A B C D A B C D ...) in
+ * each scenario; a system that delivers nothing, or to the wrong ports,
+ * is an error row.
+ *
+ * Usage: bench_fwd [-q | -S] [-s SCENARIO] [-r ROUNDS] [-o DIR]
+ */
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/if_ether.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <json-c/json.h>
+
+#include "bench_gen.skel.h"
+#include "bench_sink.skel.h"
+#include "loader/log.h"
+#include "loader/util.h"
+#include "bench/report.h"
+#include "bench/topo.h"
+#include "maps/fdb.h"
+
+#define NSEC		1000000000.0
+#define BATCH		64
+#define IDLE_NS		(20 * 1000000.0)	/* a run ends this long after its last frame */
+#define MAX_RUN_NS	(10 * NSEC)		/* and never lasts longer than this */
+
+struct scenario {
+	const char *name, *what;
+	__u32 len, flows;		/* frame bytes without FCS; flows */
+	int flood, fanout;		/* broadcast to all sink ports; their count */
+};
+
+static const struct scenario scens[] = {
+	{ "64B-1", "64 B frames, 1 flow, known unicast", 60, 1, 0, 2 },
+	{ "64B-1k", "64 B frames, 1000 flows, known unicast", 60, 1000, 0, 2 },
+	{ "64B-100k", "64 B frames, 100000 flows, known unicast", 60, 100000, 0, 2 },
+	{ "1518B-1k", "1518 B frames, 1000 flows, known unicast", 1514, 1000, 0, 2 },
+	{ "flood2", "64 B broadcast, flooded to 2 ports", 60, 1, 1, 2 },
+	{ "flood8", "64 B broadcast, flooded to 8 ports", 60, 1, 1, 8 },
+};
+#define NR_SCENS ((int)ARRAY_SIZE(scens))
+#define SMOKE_SCEN 1
+
+static struct {
+	int quick, smoke, rounds;
+	const char *only, *dir;
+	double run_ns;			/* target length of one run */
+} opt = { .dir = "bench/results" };
+
+static struct topo_env env = {
+	.xvsd = ".output/xvsd", .xvsctl = ".output/xvsctl",
+	.bpffs = "/sys/fs/bpf/xvs-bench", .fdb_size = 262144, .mac_limit = 200000,
+};
+static struct topo topos[NR_SYS][GEN_MAX_PORTS + 1];
+static struct bench_fwd res[NR_SCENS][NR_SYS];
+static volatile sig_atomic_t stop;
+static char rundir[64];
+
+/* Ethernet to the known station (or broadcast), IPv4, UDP, padding. */
+static void build_frame(const struct scenario *s, __u8 *f)
+{
+	static const __u8 ip[20] = { 0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 17, 0, 0,
+				     10, 0, 0, 0, 10, 255, 0, 1 };
+	__u32 sum = 0, i, iplen = s->len - ETH_HLEN;
+
+	memset(f, 0, s->len);
+	memset(f, 0xff, ETH_ALEN);
+	if (!s->flood)
+		memcpy(f, "\x02\x00\x00\x00\x00\x0b", ETH_ALEN);
+	memcpy(f + ETH_ALEN, "\x02\x10\x00\x00\x00\x00", ETH_ALEN);
+	f[12] = 0x08;
+	memcpy(f + ETH_HLEN, ip, sizeof(ip));
+	f[16] = iplen >> 8, f[17] = iplen & 0xff;
+	for (i = 0; i < sizeof(ip); i += 2)
+		sum += f[ETH_HLEN + i] << 8 | f[ETH_HLEN + i + 1];
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~((sum & 0xffff) + (sum >> 16)) & 0xffff;
+	f[GEN_OFF_CSUM] = sum >> 8, f[GEN_OFF_CSUM + 1] = sum & 0xff;
+	f[34] = 0x04, f[36] = 0x10, f[37] = 0x00;	/* ports 1024 -> 4096 */
+	f[38] = (iplen - 20) >> 8, f[39] = (iplen - 20) & 0xff;
+}
+
+struct sample { double mpps, loss, cpu; };
+
+static int counted(struct topo *t, const struct scenario *s, const __u64 *c0,
+		   __u64 *c, __u64 *total)
+{
+	int k, err = topo_count(t, c);
+
+	for (*total = 0, k = 0; k <= t->fanout; k++)
+		*total += c[k] - c0[k];
+	return err;
+}
+
+/* One run of `repeat` frames through t; 0 and *out, or -1 and an error in r. */
+static int run_one(struct topo *t, const struct scenario *s, __u32 repeat,
+		   struct bench_fwd *r, const char *at, struct sample *out)
+{
+	static __u8 frame[ETH_FRAME_LEN];
+	struct xdp_md md = { .data_end = s->len, .ingress_ifindex = t->g0 };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = s->len,
+		    .ctx_in = &md, .ctx_size_in = sizeof(md), .repeat = repeat,
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = BATCH);
+	__u64 c0[GEN_MAX_PORTS + 1], c[GEN_MAX_PORTS + 1], got = 0, last = 0, cpu0;
+	double t0, tlast, tnow;
+	int err, k;
+
+	build_frame(s, frame);
+	t->gen->data->gen_flows = s->flows;
+	t->gen->bss->gen_csum0 = frame[GEN_OFF_CSUM] << 8 | frame[GEN_OFF_CSUM + 1];
+	if (t->bare)
+		t->bare->bss->fwd_flood = s->flood;
+	err = topo_count(t, c0) ?: topo_enter(t, NS_GEN);
+	cpu0 = topo_cpu_ns(t);
+	tlast = t0 = now_ns();
+	if (!err)
+		err = bpf_prog_test_run_opts(bpf_program__fd(t->gen->progs.bench_gen), &o);
+	err = topo_enter(NULL, 0) ?: err;
+	tlast = now_ns();
+	for (tnow = tlast; !err && tnow - tlast < IDLE_NS && tnow - t0 < MAX_RUN_NS;
+	     tnow = now_ns()) {
+		err = counted(t, s, c0, c, &got);
+		if (got != last)
+			tlast = tnow, last = got;
+		usleep(200);
+	}
+	err = err ?: counted(t, s, c0, c, &got);
+	if (err) {
+		snprintf(r->err, sizeof(r->err), "%s: run failed: %s", at, strerror(-err));
+		return -1;
+	}
+	for (k = 0; k < t->fanout; k++)
+		c[k] -= c0[k];
+	got = c[0];
+	for (k = 1; s->flood && k < t->fanout; k++)
+		got = c[k] < got ? c[k] : got;
+	if (!got || (!s->flood && c[1]) || c[t->fanout] != c0[t->fanout]) {
+		snprintf(r->err, sizeof(r->err),
+			 "%s: %u sent, %llu reached s1, %llu s2, %llu an unknown port",
+			 at, repeat, c[0], c[1], c[t->fanout] - c0[t->fanout]);
+		return -1;
+	}
+	out->mpps = got / (tlast - t0) * 1e3;
+	out->loss = 1.0 - (double)got / repeat;
+	out->cpu = (topo_cpu_ns(t) - cpu0) / (double)got;
+	if (!cpu0) {
+		snprintf(r->err, sizeof(r->err), "%s: p0's NAPI thread is gone", at);
+		return -1;
+	}
+	return 0;
+}
+
+/* Warm-up (learning, caches), then frames for opt.run_ns at that rate. */
+static __u32 calibrate(struct topo *t, const struct scenario *s, struct bench_fwd *r)
+{
+	__u32 n = s->flows * 2 > 200000 ? s->flows * 2 : 200000;
+	struct sample x;
+	double w = now_ns();
+
+	if (run_one(t, s, n, r, "warm-up", &x) || run_one(t, s, n, r, "warm-up", &x))
+		return 0;
+	w = (now_ns() - w) / 2 / n;	/* ns per sent frame, idle tail included */
+	w = opt.run_ns / w;
+	return w < 20000 ? 20000 : w > 50e6 ? 50000000 : (__u32)w;
+}
+
+static int scenario_run(int si)
+{
+	const struct scenario *s = &scens[si];
+	__u32 repeat[NR_SYS] = { 0 };
+	int rounds = opt.rounds, sys, i;
+	struct sample x;
+	char at[32];
+
+	printf("# %s: %s\n", s->name, s->what);
+	fflush(stdout);
+	for (sys = 0; sys < NR_SYS && !stop; sys++) {
+		struct topo *t = &topos[sys][s->fanout];
+
+		res[si][sys].scenario = s->name;
+		res[si][sys].system = sys_name[sys];
+		if (!t->up && topo_up(t, sys, s->fanout, &env))
+			snprintf(res[si][sys].err, sizeof(res[si][sys].err),
+				 "topology setup failed (see above)");
+		else
+			repeat[sys] = calibrate(t, s, &res[si][sys]);
+	}
+	for (i = 0; i < rounds && !stop; i++)
+		for (sys = 0; sys < NR_SYS && !stop; sys++) {
+			if (!repeat[sys] || res[si][sys].err[0])
+				continue;
+			snprintf(at, sizeof(at), "round %d", i + 1);
+			if (!run_one(&topos[sys][s->fanout], s, repeat[sys],
+				     &res[si][sys], at, &x))
+				bench_fwd_sample(&res[si][sys], x.mpps, x.loss, x.cpu);
+		}
+	return 0;
+}
+
+
+/* Bytes per MAC table entry: memlock of a map made like xvs_fdb
+ * (bpf/lib/maps.h: hash, no prealloc) empty and with n entries; and
+ * what the xvs-xdp instance's own xvs_fdb holds after the run.
+ */
+static long long memlock(int fd)
+{
+	char path[64], line[128];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %lld", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static void fdb_memory(json_object *meta)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, mo, .map_flags = BPF_F_NO_PREALLOC);
+	struct xvs_fdb_key k = { .bridge = 1 }, next;
+	struct xvs_fdb_entry e = { .ifindex = 1 };
+	json_object *o = json_object_new_object();
+	__u32 n = 100000, i, count = 0;
+	long long m0, m1;
+	int fd;
+
+	fd = bpf_map_create(BPF_MAP_TYPE_HASH, "bench_fdb", sizeof(k), sizeof(e),
+			    env.fdb_size, &mo);
+	if (fd < 0)
+		return;
+	m0 = memlock(fd);
+	for (i = 0; i < n; i++) {
+		memcpy(k.mac + 2, &i, sizeof(i));
+		bpf_map_update_elem(fd, &k, &e, BPF_NOEXIST);
+	}
+	m1 = memlock(fd);
+	close(fd);
+	printf("\nMAC table memory: %.1f bytes per entry (memlock of a no-prealloc hash "
+	       "like xvs_fdb: %lld empty, %lld with %u entries; key %zu + value %zu B)\n",
+	       (double)(m1 - m0) / n, m0, m1, n, sizeof(k), sizeof(e));
+	json_object_object_add(o, "bytes_per_entry", json_object_new_double((double)(m1 - m0) / n));
+	json_object_object_add(o, "memlock_empty", json_object_new_int64(m0));
+	json_object_object_add(o, "memlock_full", json_object_new_int64(m1));
+	json_object_object_add(o, "entries", json_object_new_int(n));
+	if (topos[SYS_XDP][2].up && (fd = topo_map(&topos[SYS_XDP][2], &env, "xvs_fdb")) >= 0) {
+		for (i = bpf_map_get_next_key(fd, NULL, &next); !i;
+		     i = bpf_map_get_next_key(fd, &next, &next))
+			count++;
+		printf("xvs-xdp's own xvs_fdb after the run: %u entries, memlock %lld\n",
+		       count, memlock(fd));
+		json_object_object_add(o, "xvs_xdp_fdb_entries", json_object_new_int(count));
+		json_object_object_add(o, "xvs_xdp_fdb_memlock", json_object_new_int64(memlock(fd)));
+		close(fd);
+	}
+	json_object_object_add(meta, "fdb_memory", o);
+}
+
+static double med(int si, int sys)
+{
+	const struct bench_fwd *r = &res[si][sys];
+
+	return r->n && !r->err[0] ? r->med : 0;
+}
+
+/* One target line: a / b against `want` (at least). */
+static void target(const char *what, const char *scen, double a, double b, double want)
+{
+	if (!a || !b)
+		printf("  %-40s %-9s n/a (a system failed or did not run)\n", what, scen);
+	else
+		printf("  %-40s %-9s %5.2fx (want >= %.1fx): %s\n", what, scen, a / b,
+		       want, a / b >= want ? "met" : "MISSED");
+}
+
+/* push and pop from bench_dp's VLAN run, if there is one. */
+static void target_vlan(void)
+{
+	char path[PATH_MAX];
+	json_object *j, *arr, *o, *v;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/vlan.json", opt.dir);
+	j = json_object_from_file(path);
+	if (!j || !json_object_object_get_ex(j, "scenarios", &arr)) {
+		printf("  push/pop <= 15 ns over plain: no %s (run bench_dp)\n", path);
+		json_object_put(j);
+		return;
+	}
+	for (i = 0; i < json_object_array_length(arr); i++) {
+		o = json_object_array_get_idx(arr, i);
+		if (!json_object_object_get_ex(o, "delta_ns", &v))
+			continue;
+		printf("  %-40s %-9s %+5.1f ns (want <= 15): %s\n", "VLAN tag work over plain (bench_dp)",
+		       json_object_get_string(json_object_object_get(o, "name")),
+		       json_object_get_double(v), json_object_get_double(v) <= 15 ? "met" : "MISSED");
+	}
+	json_object_put(j);
+}
+
+/* Rate against flow count, 64 B known unicast: for the plot. */
+static void write_dat(void)
+{
+	static const int by_flows[] = { 0, 1, 2 };	/* scens[]: 1, 1k, 100k */
+	char path[PATH_MAX];
+	FILE *f;
+	int i, sys;
+
+	snprintf(path, sizeof(path), "%s/fwd_flows.dat", opt.dir);
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	fprintf(f, "flows");
+	for (sys = 0; sys < NR_SYS; sys++)
+		fprintf(f, " %s", sys_name[sys]);
+	for (i = 0; i < (int)ARRAY_SIZE(by_flows); i++) {
+		fprintf(f, "\n%u", scens[by_flows[i]].flows);
+		for (sys = 0; sys < NR_SYS; sys++)
+			fprintf(f, med(by_flows[i], sys) ? " %.3f" : " NaN",
+				med(by_flows[i], sys));
+	}
+	fputc('\n', f);
+	fclose(f);
+}
+
+static int summary(void)
+{
+	struct bench_fwd *s[NR_SCENS * NR_SYS];
+	json_object *meta = json_object_new_object();
+	char title[160], json[PATH_MAX], md[PATH_MAX];
+	int i, sys, n = 0, ret;
+
+	for (i = 0; i < NR_SCENS; i++)
+		for (sys = 0; sys < NR_SYS; sys++)
+			if (res[i][sys].scenario)
+				s[n++] = &res[i][sys];
+	snprintf(title, sizeof(title), "xvs forwarding, %d round(s) of %.2f s; generator CPU %d, switch CPU %d",
+		 opt.rounds, opt.run_ns / NSEC, env.gen_cpu, env.sw_cpu);
+	snprintf(json, sizeof(json), "%s/fwd.json", opt.dir);
+	snprintf(md, sizeof(md), "%s/fwd.md", opt.dir);
+	json_object_object_add(meta, "benchmark", json_object_new_string("fwd"));
+	json_object_object_add(meta, "rounds", json_object_new_int(opt.rounds));
+	json_object_object_add(meta, "quick", json_object_new_boolean(opt.quick));
+	json_object_object_add(meta, "smoke", json_object_new_boolean(opt.smoke));
+	if (!opt.smoke)
+		fdb_memory(meta);
+	ret = bench_fwd_report(title, s, n, meta, json, md);
+	printf("ovs (userspace datapath): %s\n",
+	       system("command -v ovs-vswitchd >/dev/null") ? "not installed" :
+	       "installed, but not measured yet");
+	printf("\nTargets (reported, not asserted):\n");
+	for (i = 0; i < NR_SCENS; i++) {
+		if (scens[i].flood || !res[i][0].scenario)
+			continue;
+		target("xvs-xdp vs bare redirect", scens[i].name, med(i, SYS_XDP),
+		       med(i, SYS_BARE), 0.9);
+		target("xvs-xdp vs linux-bridge", scens[i].name, med(i, SYS_XDP),
+		       med(i, SYS_BRIDGE), 4);
+		target("xvs-tc vs linux-bridge", scens[i].name, med(i, SYS_TC),
+		       med(i, SYS_BRIDGE), 1.3);
+	}
+	target_vlan();
+	write_dat();
+	return ret;
+}
+
+/* The daemons' logs go with the run directory. */
+static void unlink_logs(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", rundir);
+	if (system(cmd))
+		pr_warn("Couldn't remove %s", rundir);
+}
+
+static void on_signal(int sig)
+{
+	stop = sig;
+}
+
+static int parse_args(int argc, char **argv)
+{
+	int c, i;
+
+	while ((c = getopt(argc, argv, "qSs:r:o:h")) != -1) {
+		if (c == 'q')
+			opt.quick = 1;
+		else if (c == 'S')
+			opt.smoke = 1;
+		else if (c == 's')
+			opt.only = optarg;
+		else if (c == 'r')
+			opt.rounds = atoi(optarg);
+		else if (c == 'o')
+			opt.dir = optarg;
+		else
+			return -EINVAL;
+	}
+	for (i = 0; opt.only && i < NR_SCENS && strcmp(opt.only, scens[i].name); i++)
+		;
+	if (optind < argc || (opt.only && i == NR_SCENS) || opt.rounds < 0 ||
+	    opt.rounds > BENCH_MAX_SAMPLES)
+		return -EINVAL;
+	opt.rounds = opt.rounds ?: opt.smoke ? 1 : opt.quick ? 3 : 5;
+	opt.run_ns = (opt.smoke ? 0.05 : opt.quick ? 0.2 : 1.0) * NSEC;
+	if (opt.smoke && !opt.only)
+		opt.only = scens[SMOKE_SCEN].name;
+	return 0;
+}
+
+static int pin_self(void)
+{
+	cpu_set_t set;
+
+	if (ncpus() < 2) {
+		pr_err("needs 2 CPUs: one for the generator, one for the switch");
+		return -EINVAL;
+	}
+	env.gen_cpu = 0;
+	env.sw_cpu = 1;		/* CPU 0 takes more interrupts */
+	CPU_ZERO(&set);
+	CPU_SET(env.gen_cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int err = 0, i, j;
+
+	log_init("bench_fwd", 0);
+	if (parse_args(argc, argv)) {
+		fprintf(stderr, "usage: bench_fwd [-q | -S] [-s SCENARIO] [-r ROUNDS] [-o DIR]\n"
+			"  -q quick (about a minute), -S smoke (a few seconds, one scenario)\n"
+			"  scenarios:");
+		for (i = 0; i < NR_SCENS; i++)
+			fprintf(stderr, " %s", scens[i].name);
+		fputc('\n', stderr);
+		return 2;
+	}
+	if (geteuid()) {
+		pr_err("needs root (network namespaces, BPF)");
+		return 1;
+	}
+	snprintf(rundir, sizeof(rundir), "/tmp/xvs-bench-%d", getpid());
+	env.rundir = rundir;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (pin_self() || mkdir_p(rundir, 0700) || mkdir_p(env.bpffs, 0700) ||
+	    mkdir_p(opt.dir, 0755)) {
+		pr_err("Couldn't prepare: %s", strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < NR_SCENS && !stop; i++)
+		if (!opt.only || !strcmp(opt.only, scens[i].name))
+			scenario_run(i);
+	err = summary();
+	for (i = 0; i < NR_SYS; i++)
+		for (j = 0; j <= GEN_MAX_PORTS; j++)
+			if (topos[i][j].up)
+				topo_down(&topos[i][j], &env);
+	unlink_logs();
+	return err ? 1 : 0;
+}

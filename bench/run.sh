@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# bench/run.sh - what `make bench` runs: bench_dp (VLAN push/pop, the
+# micro part), bench_fwd (forwarding rates), then the plot of rate
+# against flow count (gnuplot-nox, installed here if missing).
+#
+#   bench/run.sh [-q] [-s SCENARIO]    SCENARIO: vlan, or one of bench_fwd's
+set -eu
+cd "$(dirname "$0")/.."
+OUT=.output/bench RES=bench/results
+quick="" scen=""
+while getopts "qs:h" c; do
+	case $c in
+	q) quick=-q ;;
+	s) scen=$OPTARG ;;
+	*) echo "usage: bench/run.sh [-q] [-s vlan|SCENARIO]"; $OUT/bench_fwd -h; exit 2 ;;
+	esac
+done
+[ "$(id -u)" = 0 ] || { echo "bench: needs root" >&2; exit 1; }
+mount -t bpf | grep -q ' /sys/fs/bpf ' || mount -t bpf bpf /sys/fs/bpf
+ulimit -l unlimited 2>/dev/null || true
+rc=0
+if [ -z "$scen" ] || [ "$scen" = vlan ]; then
+	$OUT/bench_dp $quick -o $RES/vlan.json || rc=1
+fi
+if [ "$scen" != vlan ]; then
+	$OUT/bench_fwd $quick ${scen:+-s "$scen"} -o $RES || rc=1
+fi
+if [ -s $RES/fwd_flows.dat ] && [ -z "$scen" ]; then
+	command -v gnuplot >/dev/null ||
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox \
+			>/dev/null 2>&1 || true
+	if command -v gnuplot >/dev/null; then
+		gnuplot -e "set terminal png size 800,500; set output '$RES/fwd_flows.png';
+			set title 'Forwarded rate, 64 B known unicast'; set logscale x;
+			set xlabel 'flows (distinct source MACs and 5-tuples)';
+			set ylabel 'Mpps'; set key outside; set yrange [0:*];
+			plot for [i=2:5] '$RES/fwd_flows.dat' using 1:i with linespoints title columnhead(i)" &&
+			echo "plot: $RES/fwd_flows.png"
+	else
+		echo "plot: skipped (gnuplot not installed and could not be installed)"
+	fi
+fi
+exit $rc
