@@ -127,7 +127,8 @@ selftests: all
 	$(Q)$(MAKE) --no-print-directory -C selftests
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/bench/bench_dp \
+		$(OUTPUT)/bench/bench_fwd
 	$(Q)$(MAKE) --no-print-directory -C selftests
 	$(Q)$(MAKE) --no-print-directory -C selftests run_tests
 
