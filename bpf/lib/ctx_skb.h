@@ -57,31 +57,18 @@ static __always_inline int ctx_pull(xvs_ctx_t *ctx, __u32 len)
 static __always_inline int ctx_vlan_get(xvs_ctx_t *ctx, struct xvs_tag *t)
 {
 	struct ethhdr *eth;
-	__be16 *vh;
 
 	if (ctx_pull(ctx, XVS_ETH_HLEN + XVS_VLAN_HLEN) < 0)
 		return -XVS_DROP_TRUNCATED;
 	eth = ctx_data(ctx);
 	if ((void *)(eth + 1) > ctx_data_end(ctx))
 		return -XVS_DROP_TRUNCATED;
-	t->inner = eth->h_proto;
-	if (ctx->vlan_present) {
-		t->present = 1;
-		t->tci = ctx->vlan_tci;
-		t->proto = ctx->vlan_proto;
-		return 0;
-	}
-	t->present = 0;
-	t->tci = 0;
-	t->proto = eth->h_proto;
-	if (!eth_is_vlan(eth->h_proto))
-		return 0;
-	vh = (void *)(eth + 1);
-	if ((void *)(vh + 2) > ctx_data_end(ctx))
-		return -XVS_DROP_VLAN_TRUNCATED;
+	if (!ctx->vlan_present)
+		return vlan_parse_inband(eth, ctx_data_end(ctx), t);
 	t->present = 1;
-	t->tci = bpf_ntohs(vh[0]);
-	t->inner = vh[1];
+	t->tci = ctx->vlan_tci;
+	t->proto = ctx->vlan_proto;
+	t->inner = eth->h_proto;
 	return 0;
 }
 

@@ -58,22 +58,10 @@ static __always_inline int ctx_pull(xvs_ctx_t *ctx, __u32 len)
 static __always_inline int ctx_vlan_get(xvs_ctx_t *ctx, struct xvs_tag *t)
 {
 	struct ethhdr *eth = ctx_data(ctx);
-	__be16 *vh;
 
 	if ((void *)(eth + 1) > ctx_data_end(ctx))
 		return -XVS_DROP_TRUNCATED;
-	t->present = 0;
-	t->tci = 0;
-	t->proto = t->inner = eth->h_proto;
-	if (!eth_is_vlan(eth->h_proto))
-		return 0;
-	vh = (void *)(eth + 1);
-	if ((void *)(vh + 2) > ctx_data_end(ctx))
-		return -XVS_DROP_VLAN_TRUNCATED;
-	t->present = 1;
-	t->tci = bpf_ntohs(vh[0]);
-	t->inner = vh[1];
-	return 0;
+	return vlan_parse_inband(eth, ctx_data_end(ctx), t);
 }
 
 /* Make the frame carry an 802.1Q tag with `tci`, or no tag.  The MAC

@@ -33,6 +33,27 @@ static __always_inline int eth_is_vlan(__be16 proto)
 	       proto == bpf_htons(XVS_ETH_P_8021AD);
 }
 
+/* Read an outer tag from the frame itself (data .. end, at least an
+ * Ethernet header long).  Returns 0 or -XVS_DROP_VLAN_TRUNCATED.
+ */
+static __always_inline int vlan_parse_inband(struct ethhdr *eth, void *end,
+					     struct xvs_tag *t)
+{
+	__be16 *vh = (void *)(eth + 1);
+
+	t->present = 0;
+	t->tci = 0;
+	t->proto = t->inner = eth->h_proto;
+	if (!eth_is_vlan(eth->h_proto))
+		return 0;
+	if ((void *)(vh + 2) > end)
+		return -XVS_DROP_VLAN_TRUNCATED;
+	t->present = 1;
+	t->tci = bpf_ntohs(vh[0]);
+	t->inner = vh[1];
+	return 0;
+}
+
 /* Does a port carry VLAN `vid` (0: untagged frames of a trunk)? */
 static __always_inline int vlan_carries(const struct xvs_port_vlan *pv, __u16 vid)
 {
