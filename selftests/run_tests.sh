@@ -8,8 +8,13 @@
 # "N passed, N failed, N skipped", counting the test cases inside the files.
 #
 # KSFT_OUTPUT=DIR keeps each test's full log in DIR (default: a temp dir).
+# Each test gets the timeout in ./settings (kselftest's format; seconds,
+# sized for a software-emulated VM), KSFT_TIMEOUT=N overrides it; one that
+# runs out fails.  A comment after each result says how long it took.
 set -u
 cd "$(dirname "$0")" || exit 1
+timeout=${KSFT_TIMEOUT:-$(sed -n 's/^timeout=//p' settings 2>/dev/null)}
+timeout=${timeout:-0}
 
 tests=("$@")
 if [ ${#tests[@]} -eq 0 ]; then
@@ -30,8 +35,11 @@ for t in "${tests[@]}"; do
 	[ -x "$t" ] || [ -x ".output/$t" ] && [ ! -x "$t" ] && t=".output/$t"
 	echo "# selftests: xvs: $name"
 	log="$logdir/$name.log"
-	./"$t" >"$log" 2>&1 </dev/null
+	start=$SECONDS
+	timeout -k 10 "$timeout" ./"$t" >"$log" 2>&1 </dev/null
 	rc=$?
+	secs=$((SECONDS - start))
+	[ $rc -eq 124 ] && echo "# timed out after ${timeout}s" >>"$log"
 	sed 's/^/  /' "$log"
 	# Count the cases inside this test's own KTAP stream.
 	p=$(grep -cE '^ok [0-9]+' "$log" | head -1)
@@ -47,6 +55,7 @@ for t in "${tests[@]}"; do
 	else
 		echo "ok $n selftests: xvs: $name"
 	fi
+	echo "# $name: ${secs}s"
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 done
 echo "# logs in $logdir"

@@ -13,6 +13,7 @@
 # decodes in tshark as sent; counters; detach gives the interfaces back.
 source "$(dirname "$0")/lib/lib.sh"
 require_env tshark tcpdump bpftool python3
+require_tun
 
 TESTS=(attach_all ping_all_pairs vm_pings_stations fdb_every_mac unknown_unicast_floods
        broadcast_on_the_wire fdb_dump_has_names stats_count
@@ -113,12 +114,13 @@ unknown_unicast_floods() {
 
 broadcast_on_the_wire() {
 	local out
-	in_ns "$(ns_of c)" tshark -n -i eth0 -a duration:8 -c 1 \
+	# tshark starts in seconds here, in tens of them in a VM without KVM.
+	in_ns "$(ns_of c)" tshark -n -i eth0 -a duration:60 -c 1 \
 		-f "arp and ether broadcast and ether src 02:00:00:00:00:01 and arp[24:4] = 0x0a01004d" \
 		-T fields \
 		-e eth.dst -e eth.src -e arp.opcode -e arp.src.proto_ipv4 \
 		-e arp.dst.proto_ipv4 >"$RUNDIR/bc" 2>"$RUNDIR/bc.err" &
-	wait_for 5 grep -q "Capturing on" "$RUNDIR/bc.err"
+	wait_for 60 grep -q "Capturing on" "$RUNDIR/bc.err" || fail "tshark did not start"
 	# An ARP request for 10.1.0.77 from a, sent raw a few times (tshark
 	# keeps the first it sees).
 	in_ns "$(ns_of a)" python3 - <<'PY' || fail "cannot send raw frame"

@@ -126,11 +126,12 @@ fdb_per_vlan() {
 trunk_wire_tshark() {
 	local out
 	sw2 ethtool -K t2 rxvlan off txvlan off >/dev/null 2>&1
-	nsenter --net=/run/netns/$SW2 tshark -n -i t2 -a duration:8 -c 1 \
+	# tshark starts in seconds here, in tens of them in a VM without KVM.
+	nsenter --net=/run/netns/$SW2 tshark -n -i t2 -a duration:60 -c 1 \
 		-f "ether src 02:00:00:00:10:01 and ether dst ff:ff:ff:ff:ff:ff" \
 		-T fields -e eth.type -e vlan.id -e vlan.priority -e vlan.etype \
 		>"$RUNDIR/tr" 2>"$RUNDIR/tr.err" &
-	wait_for 5 grep -q "Capturing on" "$RUNDIR/tr.err"
+	wait_for 60 grep -q "Capturing on" "$RUNDIR/tr.err" || fail "tshark did not start"
 	in_ns "$(ns_of a1)" python3 - <<'PY'
 import socket, time
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)

@@ -47,6 +47,13 @@ require_env() {
 	ulimit -l unlimited 2>/dev/null
 }
 
+# require_tun: /dev/net/tun, for a tap.  Where nothing created the node at
+# boot (a bare VM has no systemd to do it), loading tun makes it appear.
+require_tun() {
+	[ -c /dev/net/tun ] || modprobe -q tun 2>/dev/null
+	wait_for 2 test -c /dev/net/tun || ktap_skip_all "no /dev/net/tun (CONFIG_TUN)"
+}
+
 # In the switch namespace.
 sw() { nsenter --net=/run/netns/$SW "$@"; }
 xvsctl() { sw "$XVSCTL" -i "$INST" --bpffs "$BPFFS" --rundir "$RUNDIR" "$@"; }
@@ -165,9 +172,12 @@ ktap_run() {
 	trap cleanup EXIT
 	echo "TAP version 13"
 	echo "1..${#want[@]}"
-	if declare -F setup >/dev/null && ! setup 2>&1 | sed 's/^/# /'; then
-		echo "# setup failed"
-		exit 1
+	if declare -F setup >/dev/null; then
+		setup 2>&1 | sed 's/^/# /'
+		if [ "${PIPESTATUS[0]}" != 0 ]; then
+			echo "Bail out! setup failed"
+			exit 1
+		fi
 	fi
 	for t in "${want[@]}"; do
 		N=$((N + 1))
