@@ -45,14 +45,11 @@ static void print_daemon(int pid)
 static void print_port(const struct ctl_state *st, const struct xvs_port *p)
 {
 	struct xvs_port_stats s;
-	char name[XVS_NAME_LEN + 16], mac[MAC_STRLEN];
+	char mac[MAC_STRLEN];
 
 	state_port_stats(st, p->port_no, &s);
 	open_json_object(NULL);
-	print_uint(PRINT_ANY, "port_no", "    port %llu ", p->port_no);
-	print_string(PRINT_ANY, "name", "%s ",
-		     state_dev_name(st, p->ifindex, name, sizeof(name)));
-	print_uint(PRINT_ANY, "ifindex", "(ifindex %llu): ", p->ifindex);
+	print_port_head(st, p, "    ", ": ");
 	print_port_config(p);
 	print_uint(PRINT_JSON, "mtu", NULL, p->mtu);
 	print_string(PRINT_JSON, "mac", NULL, mac_fmt(p->mac, mac));

@@ -362,3 +362,16 @@ void print_port_config(const struct xvs_port *p)
 		print_string(PRINT_ANY, NULL, ", %s", name);
 	close_json_array();
 }
+
+void print_port_head(const struct ctl_state *st, const struct xvs_port *p,
+		     const char *indent, const char *after)
+{
+	char name[XVS_NAME_LEN + 16], fmt[48];
+
+	snprintf(fmt, sizeof(fmt), "%sport %%llu ", indent);
+	print_uint(PRINT_ANY, "port_no", fmt, p->port_no);
+	print_string(PRINT_ANY, "name", "%s ",
+		     state_dev_name(st, p->ifindex, name, sizeof(name)));
+	snprintf(fmt, sizeof(fmt), "(ifindex %%llu)%s", after);
+	print_uint(PRINT_ANY, "ifindex", fmt, p->ifindex);
+}

@@ -62,6 +62,9 @@ void state_port_stats(const struct ctl_state *st, __u16 port_no,
 		      struct xvs_port_stats *s);
 /* Print them: "rx N pkts N bytes, tx ..., dropped rx N tx N" / JSON keys. */
 void print_port_stats(const struct xvs_port_stats *s);
+/* "<indent>port N NAME (ifindex I)<after>": port_no, name, ifindex. */
+void print_port_head(const struct ctl_state *st, const struct xvs_port *p,
+		     const char *indent, const char *after);
 /* "hook tc|xdp-native|xdp-generic", the VLANs (print_port_vlan, brief),
  * then the other port flags: "hook tc, vlan access 10, own-clsact, veth".
  */

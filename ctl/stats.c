@@ -41,10 +41,7 @@ static void print_port(const struct ctl_state *st, const struct xvs_port *p)
 
 	state_port_stats(st, p->port_no, &s);
 	open_json_object(NULL);
-	print_uint(PRINT_ANY, "port_no", "port %llu ", p->port_no);
-	print_string(PRINT_ANY, "name", "%s ",
-		     state_dev_name(st, p->ifindex, name, sizeof(name)));
-	print_uint(PRINT_ANY, "ifindex", "(ifindex %llu) ", p->ifindex);
+	print_port_head(st, p, "", " ");
 	print_string(PRINT_ANY, "bridge", "bridge %s:\n    ",
 		     state_bridge_name(st, p->bridge, name, sizeof(name)));
 	print_port_stats(&s);
