@@ -48,13 +48,19 @@ static __always_inline int xdp_flood(struct xdp_md *ctx, struct xvs_frame *f)
 	m = bpf_map_lookup_elem(&xvs_members, &key);
 	if (!m)
 		return xdp_drop(f, XVS_DROP_NO_BRIDGE);
-	/* Some member takes skbs only, a host stack wants its copy, or the
-	 * frame is multi-buffer (a broadcast redirect clones only the linear
-	 * part): TC floods it.  Its length now, not f->len: the pipeline may
-	 * have popped a tag since (a priority tag into VLAN 0).
+	/* Some member takes skbs only (a tunnel, unless the frame came out
+	 * of one: split horizon), a host stack wants its copy, or the frame
+	 * is multi-buffer (a broadcast redirect clones only the linear part):
+	 * TC floods it.  Its length now, not f->len: the pipeline may have
+	 * popped a tag since (a priority tag into VLAN 0).  A decapsulated
+	 * frame never gets here then (pipe_underlay() passed it on whole).
 	 */
-	if (m->skb_count || m->host_count || ctx_len(ctx) > ctx_linear_len(ctx))
+	if (m->skb_count - ((f->port_flags & XVS_PORT_F_TUNNEL) ? m->tun_count : 0) ||
+	    m->host_count || ctx_len(ctx) > ctx_linear_len(ctx)) {
+		if (f->port_flags & XVS_PORT_F_TUNNEL)
+			return xdp_drop(f, XVS_DROP_FLOOD_FAIL);
 		return XDP_PASS;
+	}
 	group = bpf_map_lookup_elem(&xvs_flood, &key);
 	if (!group)
 		return xdp_drop(f, XVS_DROP_NO_BRIDGE);
@@ -63,6 +69,62 @@ static __always_inline int xdp_flood(struct xdp_md *ctx, struct xvs_frame *f)
 		return xdp_drop(f, XVS_DROP_FLOOD_FAIL);
 	stats_event(XVS_EV_FLOOD);
 	return XDP_REDIRECT;
+}
+
+/* Encapsulate for tunnel `t`: room for the outer headers in front. */
+static __always_inline int xdp_encap(struct xdp_md *ctx, const struct xvs_tunnel *t)
+{
+	__u32 hlen = XVS_TUN_OVERHEAD(t->flags & XVS_TUN_F_KEY);
+	__u8 tos = t->tos;
+	__u32 l3len;
+	int ret;
+
+	if (t->flags & XVS_TUN_F_TOS_INHERIT)
+		tos = tun_inner_tos(ctx_data(ctx), ctx_data_end(ctx));
+	if (bpf_xdp_adjust_head(ctx, -(int)hlen))
+		return -XVS_DROP_TUN_ENCAP_FAIL;
+	l3len = bpf_xdp_get_buff_len(ctx) - XVS_ETH_HLEN;
+	ret = tun_outer(ctx_data(ctx), ctx_data_end(ctx), t, l3len, tos);
+	if (ret)
+		return ret;
+	/* The uplink's MTU now, not as the tunnel map last saw it. */
+	if (bpf_check_mtu(ctx, t->uplink, &l3len, 0, 0))
+		return -XVS_DROP_TUN_MTU;
+	return 0;
+}
+
+/* Out of a tunnel port: encapsulated, to its uplink.  An uplink that
+ * takes skbs only gets it from TC (the mark path, xvs_tc.bpf.c).
+ */
+static __always_inline int xdp_to_tunnel(struct xdp_md *ctx, struct xvs_frame *f)
+{
+	const struct xvs_tunnel *t;
+	const struct xvs_port *p;
+	int ret;
+
+	t = bpf_map_lookup_elem(&xvs_tunnels, &f->out_ifindex);
+	p = bpf_map_lookup_elem(&xvs_ports, &f->out_ifindex);
+	if (!t || !p)
+		return xdp_drop(f, XVS_DROP_NO_EGRESS);
+	if (!(t->flags & XVS_TUN_F_RESOLVED)) {
+		stats_tx_drop(p->port_no);
+		return xdp_drop(f, XVS_DROP_TUN_UNRESOLVED);
+	}
+	if (!(t->flags & XVS_TUN_F_UPLINK_XDP))
+		return XDP_PASS;
+	ret = vlan_to_port(ctx, f, p);
+	if (ret > 0)
+		ret = -XVS_DROP_VLAN_DENIED;
+	if (!ret)
+		ret = xdp_encap(ctx, t);
+	if (ret) {
+		stats_tx_drop(p->port_no);
+		return xdp_drop(f, -ret);
+	}
+	stats_tx(p->port_no, f->len);
+	stats_event(XVS_EV_ENCAP);
+	stats_event(XVS_EV_FORWARD);
+	return bpf_redirect_map(&xvs_tx, t->uplink, XDP_DROP);
 }
 
 SEC("xdp.frags")
@@ -77,14 +139,24 @@ int xvs_xdp_rx(struct xdp_md *ctx)
 
 	switch (f.verdict) {
 	case XVS_V_FORWARD:
-		/* A port missing from xvs_tx takes skbs only: TC sends it. */
-		ret = bpf_redirect_map(&xvs_tx, f.out_ifindex, XDP_PASS);
+		if (f.out_ifindex >= XVS_VPORT_BASE)
+			return xdp_to_tunnel(ctx, &f);
+		/* A port missing from xvs_tx takes skbs only: TC sends it
+		 * (a decapsulated frame was passed on whole, had it any).
+		 */
+		ret = bpf_redirect_map(&xvs_tx, f.out_ifindex,
+				       f.port_flags & XVS_PORT_F_TUNNEL ?
+				       XDP_DROP : XDP_PASS);
 		if (ret == XDP_REDIRECT)
 			stats_event(XVS_EV_FORWARD);
 		return ret;
 	case XVS_V_FLOOD:
 		return xdp_flood(ctx, &f);
+	case XVS_V_PASS:
+		return XDP_PASS;
 	default:
+		if (f.port_flags & XVS_PORT_F_TUNNEL)
+			return xdp_drop(&f, XVS_DROP_NO_EGRESS);
 		/* HOST, HOST_OF: the TC hook takes it from here. */
 		return XDP_PASS;
 	}
@@ -102,6 +174,11 @@ int xvs_xdp_tx(struct xdp_md *ctx)
 	p = bpf_map_lookup_elem(&xvs_ports, &ifindex);
 	if (!p)
 		return XDP_DROP;	/* left the switch meanwhile */
+	if (p->flags & XVS_PORT_F_UNDERLAY) {
+		/* An encapsulated frame: no VLAN of the switch's. */
+		stats_tx(p->port_no, bpf_xdp_get_buff_len(ctx));
+		return XDP_PASS;
+	}
 	if (ctx_vlan_get(ctx, &t))
 		return XDP_DROP;
 	f.tci = t.present ? t.tci : 0;

@@ -24,6 +24,14 @@ static const char *const drop_names[XVS_DROP_MAX] = {
 	[XVS_DROP_VLAN_INVALID]	= "vlan_invalid",
 	[XVS_DROP_VLAN_QINQ]	= "vlan_qinq",
 	[XVS_DROP_VLAN_TAG_FAIL] = "vlan_tag_fail",
+	[XVS_DROP_TUN_TRUNCATED] = "tun_truncated",
+	[XVS_DROP_TUN_BAD_IP]	= "tun_bad_ip",
+	[XVS_DROP_TUN_UNSUPPORTED] = "tun_unsupported",
+	[XVS_DROP_TUN_UNKNOWN]	= "tun_unknown",
+	[XVS_DROP_TUN_UNRESOLVED] = "tun_unresolved",
+	[XVS_DROP_TUN_MTU]	= "tun_mtu",
+	[XVS_DROP_TUN_ENCAP_FAIL] = "tun_encap_fail",
+	[XVS_DROP_TUN_SPLIT]	= "tun_split_horizon",
 };
 
 static const char *const event_names[XVS_EV_MAX] = {
@@ -35,6 +43,9 @@ static const char *const event_names[XVS_EV_MAX] = {
 	[XVS_EV_UPCALL_RINGFULL]	= "upcall_ring_full",
 	[XVS_EV_LEARN_PENDING]		= "learn_pending",
 	[XVS_EV_TC_RX]			= "tc_rx",
+	[XVS_EV_ENCAP]			= "encap",
+	[XVS_EV_DECAP]			= "decap",
+	[XVS_EV_UNDERLAY_PASS]		= "underlay_pass",
 };
 
 _Static_assert(sizeof(drop_names) / sizeof(drop_names[0]) == XVS_DROP_MAX,
@@ -71,6 +82,8 @@ const char *port_flags_str(__u16 flags, char *buf, int len)
 		{ XVS_PORT_F_TAP, "tap" },
 		{ XVS_PORT_F_TXVLAN_OFF, "txvlan-off" },
 		{ XVS_PORT_F_RXVLAN_OFF, "rxvlan-off" },
+		{ XVS_PORT_F_TUNNEL, "tunnel" },
+		{ XVS_PORT_F_UNDERLAY, "underlay" },
 	};
 	size_t i;
 	int n = 0;

@@ -42,9 +42,19 @@ enum xvs_port_flags {
 	 */
 	XVS_PORT_F_TXVLAN_OFF	= 1U << 6,
 	XVS_PORT_F_RXVLAN_OFF	= 1U << 7,
+	/* A GRE tunnel port: no interface, its id is a virtual port id and
+	 * its frames leave encapsulated by an uplink (maps/tunnel.h).
+	 */
+	XVS_PORT_F_TUNNEL	= 1U << 8,
+	/* Not a bridge port: an underlay interface some tunnel rides on;
+	 * the hooks on it take its tunnels' GRE packets (maps/tunnel.h).
+	 */
+	XVS_PORT_F_UNDERLAY	= 1U << 9,
 };
 
-/* Value of xvs_ports, keyed by __u32 ifindex. */
+/* Value of xvs_ports, keyed by __u32 ifindex, or by virtual port id for
+ * tunnel ports (maps/tunnel.h).
+ */
 struct xvs_port {
 	__u32 ifindex;			/* kernel interface index */
 	__u32 bridge;			/* bridge id, index into xvs_bridges */
@@ -87,6 +97,13 @@ struct xvs_flood_key {
  * flooding them again (two host ports on a bridge would loop).
  */
 #define XVS_SKB_MARK_SWITCHED	0x78767373	/* "xvss" */
+/* skb->mark of a frame sent to a tunnel's uplink by the TC path: the
+ * uplink's TC egress hook encapsulates it for tunnel n (the low byte: its
+ * virtual port id less XVS_VPORT_BASE) and clears the mark.  A mark, so
+ * that each clone of a flood is encapsulated on its own.
+ */
+#define XVS_SKB_MARK_TUNNEL	0x78767400	/* "xvt" + tunnel */
+#define XVS_SKB_MARK_TUNNEL_MASK 0xffffff00
 
 /* Value of xvs_members: the ports of one flood group as a flat list, for
  * the TC path, which floods with bpf_clone_redirect() (skbs cannot be
@@ -96,8 +113,11 @@ struct xvs_flood_key {
  */
 struct xvs_members {
 	__u32 count;				/* valid entries in ifindex[] */
-	__u32 skb_count;			/* of them, ports without XDP */
+	__u32 skb_count;			/* of them, ports without XDP
+						 * and tunnel ports */
 	__u32 host_count;			/* of them, host ports */
+	__u32 tun_count;			/* of them, tunnel ports */
+	__u32 pad;
 	__u32 ifindex[XVS_MAX_GROUP_PORTS];	/* member interfaces */
 };
 

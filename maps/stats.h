@@ -29,6 +29,19 @@ enum xvs_drop_reason {
 	XVS_DROP_VLAN_INVALID,	/* VID 4095 */
 	XVS_DROP_VLAN_QINQ,	/* 802.1ad or double-tagged (QinQ) frame */
 	XVS_DROP_VLAN_TAG_FAIL,	/* no room to push, or pop, a tag */
+	XVS_DROP_TUN_TRUNCATED,	/* GRE packet ends inside the outer IPv4 or
+				 * GRE header, or the inner Ethernet header */
+	XVS_DROP_TUN_BAD_IP,	/* outer IPv4 header: bad checksum, length,
+				 * or a fragment */
+	XVS_DROP_TUN_UNSUPPORTED,/* GRE with checksum, routing or sequence
+				 * number, version not 0, protocol not 0x6558 */
+	XVS_DROP_TUN_UNKNOWN,	/* GRE to a tunnel address of ours from an
+				 * unknown remote, or with an unknown key */
+	XVS_DROP_TUN_UNRESOLVED,/* tunnel's next hop not (yet) resolved */
+	XVS_DROP_TUN_MTU,	/* encapsulated frame larger than the uplink
+				 * MTU */
+	XVS_DROP_TUN_ENCAP_FAIL,/* no room for the outer headers */
+	XVS_DROP_TUN_SPLIT,	/* tunnel to tunnel (split horizon) */
 	XVS_DROP_MAX,
 };
 
@@ -42,6 +55,9 @@ enum xvs_event {
 	XVS_EV_UPCALL_RINGFULL,	/* upcall lost: ring buffer full */
 	XVS_EV_LEARN_PENDING,	/* upcall skipped: same MAC already sent */
 	XVS_EV_TC_RX,		/* frames that ran the pipeline at TC */
+	XVS_EV_ENCAP,		/* frames sent into a GRE tunnel */
+	XVS_EV_DECAP,		/* frames received from a GRE tunnel */
+	XVS_EV_UNDERLAY_PASS,	/* underlay frames not ours, passed up */
 	XVS_EV_MAX,
 };
 

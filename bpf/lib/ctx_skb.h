@@ -52,6 +52,65 @@ static __always_inline int ctx_pull(xvs_ctx_t *ctx, __u32 len)
 	return bpf_skb_pull_data(ctx, len);
 }
 
+static __always_inline int ctx_is_gso(const xvs_ctx_t *ctx)
+{
+	return ctx->gso_size != 0;
+}
+
+/* The receive path moved a tag into the skb (vlan_present). */
+static __always_inline int ctx_hw_tagged(const xvs_ctx_t *ctx)
+{
+	return ctx->vlan_present;
+}
+
+/* Strip the `hlen` bytes of a tunnel packet's outer headers.  The room
+ * goes from behind the outer Ethernet header (the only way the helper
+ * shrinks at L2): outer IPv4 and GRE, the inner Ethernet header and its
+ * tag; the inner addresses and EtherType are then written over the outer
+ * ones, and an inner tag becomes the skb's, where the pipeline expects a
+ * received tag.  The GSO size stays: the segments can only be smaller.
+ * skb->protocol stays the outer one; every way out of the switch (a
+ * transmit to a port's peer, a delivery into a stack) sets it anew.
+ */
+static __always_inline int ctx_tun_decap(xvs_ctx_t *ctx, __u32 hlen)
+{
+	struct ethhdr *eth, *in;
+	__u8 macs[2 * XVS_ETH_ALEN];
+	__be16 proto, tpid = 0;
+	__u16 tci = 0;
+	__u32 cut;
+	__be16 *vh;
+
+	if (hlen > 64)
+		return -XVS_DROP_TUN_TRUNCATED;
+	in = ctx_data(ctx) + hlen;
+	if ((void *)(in + 1) > ctx_data_end(ctx))
+		return -XVS_DROP_TUN_TRUNCATED;
+	__builtin_memcpy(macs, in, sizeof(macs));
+	proto = in->h_proto;
+	cut = hlen;			/* outer IPv4 + GRE + inner Ethernet */
+	if (eth_is_vlan(proto)) {
+		vh = (void *)(in + 1);
+		if ((void *)(vh + 2) > ctx_data_end(ctx))
+			return -XVS_DROP_VLAN_TRUNCATED;
+		tpid = proto;
+		tci = bpf_ntohs(vh[0]);
+		proto = vh[1];
+		cut += XVS_VLAN_HLEN;
+	}
+	if (bpf_skb_adjust_room(ctx, -(__s32)cut, BPF_ADJ_ROOM_MAC,
+				BPF_F_ADJ_ROOM_FIXED_GSO))
+		return -XVS_DROP_TUN_TRUNCATED;
+	eth = ctx_data(ctx);
+	if ((void *)(eth + 1) > ctx_data_end(ctx))
+		return -XVS_DROP_TUN_TRUNCATED;
+	__builtin_memcpy(eth, macs, sizeof(macs));
+	eth->h_proto = proto;
+	if (tpid && bpf_skb_vlan_push(ctx, tpid, tci))
+		return -XVS_DROP_VLAN_TAG_FAIL;
+	return 0;
+}
+
 /* --- 802.1Q: the outer tag is the skb's (the stack moves it there) --- */
 
 static __always_inline int ctx_vlan_get(xvs_ctx_t *ctx, struct xvs_tag *t)

@@ -53,6 +53,27 @@ static __always_inline int ctx_pull(xvs_ctx_t *ctx, __u32 len)
 	return 0;
 }
 
+/* An XDP frame is one packet, its tags in the frame. */
+static __always_inline int ctx_is_gso(const xvs_ctx_t *ctx)
+{
+	return 0;
+}
+
+static __always_inline int ctx_hw_tagged(const xvs_ctx_t *ctx)
+{
+	return 0;
+}
+
+/* Strip the `hlen` bytes of a tunnel packet's outer headers: the inner
+ * frame, its tag in it, is the frame.
+ */
+static __always_inline int ctx_tun_decap(xvs_ctx_t *ctx, __u32 hlen)
+{
+	if (bpf_xdp_adjust_head(ctx, hlen))
+		return -XVS_DROP_TUN_TRUNCATED;
+	return 0;
+}
+
 /* --- 802.1Q: the tag is in the frame ------------------------------- */
 
 static __always_inline int ctx_vlan_get(xvs_ctx_t *ctx, struct xvs_tag *t)

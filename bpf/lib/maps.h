@@ -16,6 +16,7 @@
 #include "../../maps/fdb.h"
 #include "../../maps/stats.h"
 #include "../../maps/upcall.h"
+#include "../../maps/tunnel.h"
 
 /* Ports by ifindex. */
 struct {
@@ -41,6 +42,22 @@ struct {
 	__type(key, struct xvs_fdb_key);
 	__type(value, struct xvs_fdb_entry);
 } xvs_fdb SEC(".maps");
+
+/* GRE tunnel ports by virtual port id. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XVS_MAX_TUNNELS);
+	__type(key, __u32);
+	__type(value, struct xvs_tunnel);
+} xvs_tunnels SEC(".maps");
+
+/* Received GRE: (local, remote, key) -> virtual port id of the tunnel. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * XVS_MAX_TUNNELS);
+	__type(key, struct xvs_tun_key);
+	__type(value, __u32);
+} xvs_tun_in SEC(".maps");
 
 /* Unicast output: every port by ifindex, with the devmap egress program. */
 struct {

@@ -23,6 +23,7 @@
 #include "stats.h"
 #include "fdb.h"
 #include "vlan.h"
+#include "tunnel.h"
 
 enum xvs_pipe_mode {
 	PIPE_AGAIN = 0,		/* passed up from XDP: already classified */
@@ -36,6 +37,7 @@ enum xvs_verdict {
 	XVS_V_FLOOD,		/* to every other port of the flood group */
 	XVS_V_HOST,		/* up the ingress interface's host stack */
 	XVS_V_HOST_OF,		/* up the host stack of port out_ifindex */
+	XVS_V_PASS,		/* not the switch's: on as it is (underlay) */
 };
 
 /* What the pipeline knows about one frame. */
@@ -92,8 +94,62 @@ static __always_inline int pipe_classify(struct xvs_frame *f, const __u8 *dst)
 	}
 	if (e->ifindex == f->ifindex)
 		return -XVS_DROP_HAIRPIN;
+	/* Split horizon: what came out of a tunnel never goes into one. */
+	if ((f->port_flags & XVS_PORT_F_TUNNEL) && e->ifindex >= XVS_VPORT_BASE)
+		return -XVS_DROP_TUN_SPLIT;
 	f->verdict = XVS_V_FORWARD;
 	return 0;
+}
+
+/* A frame received on an underlay (`f` holds its port): pass it on when
+ * it is not the switch's; strip a tunnel's packet and make `f` the
+ * tunnel port's frame.  At XDP a packet whose bridge has ports XDP
+ * cannot reach (skb-only, host), or which is multi-buffer (no broadcast
+ * redirect for those), is passed on whole: TC takes it from the start,
+ * counting and learning included.  Returns 0 or a drop reason.
+ */
+static __always_inline int pipe_underlay(xvs_ctx_t *ctx, struct xvs_frame *f,
+					 int mode)
+{
+	struct xvs_flood_key fk = {};
+	struct xvs_members *m;
+	struct xvs_port *p;
+	struct tun_rx r;
+	int ret;
+
+	f->verdict = XVS_V_PASS;
+	if (mode == PIPE_HOST_TX || ctx_hw_tagged(ctx))
+		return 0;		/* the host's own; or on a VLAN */
+	if (ctx_pull(ctx, XVS_TUN_PARSE_LEN) < 0)
+		return 0;
+	ret = tun_parse(ctx_data(ctx), ctx_data_end(ctx), f->len,
+			ctx_is_gso(ctx), &r);
+	if (ret > 0) {
+		if (!XVS_CTX_IS_XDP)
+			stats_event(XVS_EV_UNDERLAY_PASS);
+		return 0;
+	}
+	if (ret < 0)
+		return ret;
+	p = bpf_map_lookup_elem(&xvs_ports, &r.vport);
+	if (!p)
+		return -XVS_DROP_TUN_UNKNOWN;
+	if (XVS_CTX_IS_XDP) {
+		fk.bridge = p->bridge;
+		m = bpf_map_lookup_elem(&xvs_members, &fk);
+		if (!m || m->skb_count != m->tun_count || m->host_count ||
+		    ctx_len(ctx) > ctx_linear_len(ctx))
+			return 0;
+	}
+	stats_rx(f->port_no, f->len);
+	ret = ctx_tun_decap(ctx, r.hlen);
+	if (ret)
+		return ret;
+	stats_event(XVS_EV_DECAP);
+	f->verdict = 0;
+	f->ifindex = r.vport;
+	f->len = ctx_len(ctx);
+	return pipe_port(f);
 }
 
 /* Which VLAN: classified at the port (PIPE_RX, PIPE_HOST_TX), or read
@@ -129,6 +185,12 @@ static __always_inline int xvs_pipeline(xvs_ctx_t *ctx, struct xvs_frame *f,
 	ret = pipe_port(f);
 	if (ret)
 		return ret;
+	if (f->port_flags & XVS_PORT_F_UNDERLAY) {
+		ret = pipe_underlay(ctx, f, mode);
+		if (ret || f->verdict == XVS_V_PASS)
+			return ret;
+		mode = PIPE_RX;	/* a tunnel port's frame, first seen here */
+	}
 	if (mode == PIPE_AUTO)
 		mode = XVS_CTX_IS_XDP == !!(f->port_flags & XVS_PORT_F_XDP) ?
 		       PIPE_RX : PIPE_AGAIN;
@@ -147,8 +209,13 @@ static __always_inline int xvs_pipeline(xvs_ctx_t *ctx, struct xvs_frame *f,
 	if (mode == PIPE_RX)
 		fdb_learn(f->bridge, f->vlan, eth->h_source, f->ifindex);
 	ret = pipe_classify(f, eth->h_dest);
-	if (ret || mode == PIPE_AGAIN)
+	if (ret)
 		return ret;
+	/* No host stack behind a tunnel: link-local frames end here. */
+	if (f->verdict == XVS_V_HOST && (f->port_flags & XVS_PORT_F_TUNNEL))
+		return -XVS_DROP_NO_EGRESS;
+	if (mode == PIPE_AGAIN)
+		return 0;
 	/* Into the switch's form: tagged iff the VLAN is not 0. */
 	return ctx_vlan_set(ctx, f->vlan != 0, f->tci);
 }
