@@ -54,7 +54,7 @@ static void hexrow(const char *what, const __u8 *p, __u32 len, __u32 off)
 }
 
 /* Print the 16-byte rows in which two frames differ. */
-static void hexdiff(const __u8 *want, __u32 wlen, const __u8 *got, __u32 glen)
+void hexdiff(const __u8 *want, __u32 wlen, const __u8 *got, __u32 glen)
 {
 	__u32 off, wn, gn, max = wlen > glen ? wlen : glen;
 
@@ -302,6 +302,17 @@ static int recv_frame(int sk, __u8 *buf, __u32 size, struct sockaddr_ll *sll)
 		n += VLAN_HLEN;
 	}
 	return n;
+}
+
+int dp_recv(int i, int end, __u8 *buf, __u32 size)
+{
+	struct sockaddr_ll sll;
+	int n;
+
+	while ((n = recv_frame(ifs[i].sk[end], buf, size, &sll)) >= 0)
+		if (sll.sll_pkttype != PACKET_OUTGOING)
+			return n;
+	return -1;
 }
 
 /* Count the frames waiting at one end of interface i, and complain about

@@ -299,6 +299,11 @@ static int seed(const struct tcase *c)
 	return 0;
 }
 
+int dp_seed(const struct tcase *c)
+{
+	return reset_maps() || seed(c) ? -1 : 0;
+}
+
 static int tc_attach(int i, enum bpf_tc_attach_point where,
 		     const struct bpf_program *prog)
 {

@@ -3,7 +3,8 @@
  * dp_int.h - what the two halves of the datapath test harness share:
  * dp_harness.c (the switch: objects, veths, seeding, the runner) and
  * dp_check.c (a case's frames and the checks of what came of them).
- * Test programs include dp_harness.h only.
+ * Test programs include dp_harness.h, and those with frames of their
+ * own this too.
  */
 #ifndef XVS_DP_INT_H
 #define XVS_DP_INT_H
@@ -34,6 +35,16 @@ __u64 now_ns(void);
 __u64 floor_ns(void);		/* never after the datapath's clock */
 const char *mac_str(const __u8 *m);
 bool is_port(int i);		/* a port of this program's switch */
+
+/* For .fn cases that bring frames of their own (test_tunnel_datapath.c):
+ * empty the maps and seed the standard switch with `c`'s state on top;
+ * take the next frame one end of interface i received (not sent), its
+ * tag back in place.  -1 when there is none.
+ */
+int dp_seed(const struct tcase *c);
+int dp_recv(int i, int end, __u8 *buf, __u32 size);
+/* Print where two frames differ (a failure's detail). */
+void hexdiff(const __u8 *want, __u32 wlen, const __u8 *got, __u32 glen);
 
 /* Run a seeded case's frames and check all that must come of them. */
 bool run_frames_and_check(const struct tcase *c);
