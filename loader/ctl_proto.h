@@ -18,7 +18,8 @@
  *                with a warning) | "native" | "skb"; host: true/false
  *                (default: true when the interface carries IP addresses)
  *                result hook: "tc" | "xdp-native" | "xdp-generic"
- *   detach       ifaces[]                                  -
+ *   detach       ifaces[]                                  -  (a tunnel's
+ *                name deletes the tunnel)
  *   bridge_set   bridge, [ageing] s, [mac_limit] n         -  (creates it)
  *   bridge_del   bridge                                    -  (refused while
  *                it has ports; its static MAC entries go with it)
@@ -28,7 +29,19 @@
  *   port_set     dev, vlan_mode, [tag], [trunks]            -
  *                vlan_mode: "access" (needs tag) | "trunk" | "native-untagged"
  *                | "native-tagged" (need tag); trunks: "10,20-30", none =
- *                every VLAN.  The port's learned MACs are flushed.
+ *                every VLAN.  The port's learned MACs are flushed.  dev
+ *                may name a tunnel port.
+ *   tunnel_add   name, bridge, remote, [local], [key], [ttl], [tos],
+ *                [uplink_hook]                             tunnel {name, port_no,
+ *                                                          vport, state, [reason]}
+ *                remote, local: "A.B.C.D" (local absent: the route's source
+ *                address); key: 0..4294967295 (absent: no key); ttl 1..255
+ *                (64); tos 0..255 (0) or "inherit"; uplink_hook: "auto" |
+ *                "xdp" | "tc", the hook of the uplink if this tunnel is the
+ *                first over it.  The bridge must exist.  state: "resolved"
+ *                | "unresolved" (reason says why; resolution goes on).
+ *   tunnel_del   name                                      -  (detach of a
+ *                tunnel port's name does the same)
  *   batch        steps[] {do: request, undo: request | [requests]}
  *                                                          steps (count)
  *                runs each `do` as if sent alone; at the first that fails,

@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@
 #include "names.h"
 #include "maps/port.h"
 #include "maps/fdb.h"
+#include "maps/tunnel.h"
 
 struct ctl_req {
 	struct xvsd *d;
@@ -196,11 +198,10 @@ static int req_fdb_target(struct ctl_req *r, __u32 *bridge, struct xvs_port *p,
 			  int need_dev)
 {
 	const char *dev = req_str(r, "dev"), *br = req_str(r, "bridge");
-	__u32 ifindex;
 
 	if (dev) {
-		ifindex = if_nametoindex(dev);
-		if (!ifindex || bpf_map_lookup_elem(r->d->ports_fd, &ifindex, p)) {
+		/* Tunnel ports by their name; underlays are in no bridge. */
+		if (port_lookup(r->d, dev, p) || (p->flags & XVS_PORT_F_UNDERLAY)) {
 			snprintf(r->err, sizeof(r->err), "'%s' is not a port", dev);
 			return fail(r, CTL_USAGE, 0);
 		}
@@ -314,6 +315,72 @@ static int cmd_port_set(struct ctl_req *r)
 	return e ? fail(r, 0, e) : 0;
 }
 
+/* tunnel_add: name, bridge, remote, [local], [key], [ttl], [tos] (a
+ * number or "inherit"), [uplink_hook].
+ */
+static int req_ipv4(struct ctl_req *r, const char *key, __be32 *addr)
+{
+	const char *s = req_str(r, key);
+	int e;
+
+	*addr = 0;
+	if (!s)
+		return 0;
+	e = ipv4_parse(s, addr);
+	if (!e)
+		return 0;
+	snprintf(r->err, sizeof(r->err), e == -EINVAL ?
+		 "bad %s address '%s' (want an IPv4 address such as 192.0.2.1)" :
+		 "%s address %s is not a unicast address", key, s);
+	return fail(r, CTL_USAGE, 0);
+}
+
+static int cmd_tunnel_add(struct ctl_req *r)
+{
+	struct tunnel_conf c = { .ttl = 64, .uplink_hook = "auto" };
+	const char *tos = req_str(r, "tos");
+	__u32 v = 0;
+	int e;
+
+	c.name = req_str(r, "name");
+	c.bridge = req_str(r, "bridge");
+	c.uplink_hook = req_str(r, "uplink_hook") ?: "auto";
+	if (!c.name || !c.bridge || !req_str(r, "remote")) {
+		snprintf(r->err, sizeof(r->err), "tunnel_add needs name, bridge and remote");
+		return fail(r, CTL_USAGE, 0);
+	}
+	if (req_ipv4(r, "remote", &c.remote) || req_ipv4(r, "local", &c.local))
+		return -1;
+	if (json_object_object_get_ex(r->req, "key", NULL)) {
+		if (req_u32(r, "key", UINT32_MAX, &c.key))
+			return -1;
+		c.has_key = 1;
+	}
+	if (req_u32(r, "ttl", 255, &c.ttl))
+		return -1;
+	if (tos && !strcmp(tos, "inherit"))
+		c.tos = -1;
+	else if (req_u32(r, "tos", 255, &v))
+		return -1;
+	else
+		c.tos = v;
+	e = tunnel_add(r->d, &c, r->reply, r->err, sizeof(r->err));
+	return e ? fail(r, 0, e) : 0;
+}
+
+static int cmd_tunnel_del(struct ctl_req *r)
+{
+	const char *name = req_str(r, "name");
+	int e;
+
+	if (!name) {
+		snprintf(r->err, sizeof(r->err), "no tunnel name given");
+		return fail(r, CTL_USAGE, 0);
+	}
+	e = tunnel_del(r->d, name, r->err, sizeof(r->err));
+	return e ? fail(r, 0, e) : 0;
+}
+
 static int cmd_stop(struct ctl_req *r)
 {
 	json_object *v;
@@ -354,6 +421,8 @@ static const struct {
 	{ "bridge_set", cmd_bridge_set },
 	{ "bridge_del", cmd_bridge_del },
 	{ "port_set", cmd_port_set },
+	{ "tunnel_add", cmd_tunnel_add },
+	{ "tunnel_del", cmd_tunnel_del },
 	{ "batch", cmd_batch },
 	{ "stop", cmd_stop },
 };
@@ -420,7 +489,7 @@ static int run_step(struct ctl_req *batch, json_object *req, char *err,
 /* What a step does, for messages: "attach eth0", "bridge_set br0". */
 static void step_name(json_object *req, char *buf, size_t len)
 {
-	static const char *const keys[] = { "dev", "bridge", "mac" };
+	static const char *const keys[] = { "dev", "name", "bridge", "mac" };
 	json_object *v, *ifs;
 	const char *cmd = "?", *what = "";
 	size_t i;

@@ -51,6 +51,8 @@ static int load_xdp(struct xvsd *d)
 	d->pstats_fd = bpf_map__fd(d->xdp->maps.xvs_pstats);
 	d->learn_pend_fd = bpf_map__fd(d->xdp->maps.xvs_learn_pend);
 	d->upcall_fd = bpf_map__fd(d->xdp->maps.xvs_upcall);
+	d->tunnels_fd = bpf_map__fd(d->xdp->maps.xvs_tunnels);
+	d->tun_in_fd = bpf_map__fd(d->xdp->maps.xvs_tun_in);
 	d->fdb_max = bpf_map__max_entries(d->xdp->maps.xvs_fdb);
 	return 0;
 }

@@ -13,6 +13,16 @@
  * attachment outlives the daemon, and a new daemon swaps its programs in
  * with bpf_link_update().  TC filters (libbpf 1.1 has no tcx links) are
  * cls_bpf filters with a fixed handle and priority, replaced in place.
+ *
+ * Two kinds of xvs_ports entries are no plain ports.  A tunnel port
+ * (XVS_PORT_F_TUNNEL, tunnel.c) has no interface: it is only map state,
+ * made and removed by tunnel.c, and never hooked here.  An underlay
+ * (XVS_PORT_F_UNDERLAY) is an interface tunnels ride on: hooked like a
+ * port (TC ingress always, XDP by the same rule; TC egress too, where the
+ * fast path's TC side encapsulates), but in no bridge, in no flood group,
+ * its VLAN offloads left alone.
+ * tunnel.c asks for it (underlay_get) and lets it go when the last tunnel
+ * over it does (underlay_release).
  */
 #include <errno.h>
 #include <ifaddrs.h>
@@ -38,9 +48,15 @@
 #include "maps/port.h"
 #include "maps/fdb.h"
 #include "maps/stats.h"
+#include "maps/tunnel.h"
 
 #define XVS_TC_HANDLE	0x78767300	/* "xvs\0" */
 #define XVS_TC_PRIO	0x7873
+/* Who gets the TC egress hook: a host port (the host's own frames are
+ * switched) and an underlay (the TC path's frames for a tunnel are
+ * encapsulated there, on their way out).
+ */
+#define TC_EGRESS_FLAGS	(XVS_PORT_F_HOST | XVS_PORT_F_UNDERLAY)
 
 /* --- bridges ------------------------------------------------------- */
 
@@ -115,8 +131,9 @@ int bridge_del(struct xvsd *d, const char *name, char *err, size_t errlen)
 	while (!bpf_map_get_next_key(d->ports_fd, prev, &key)) {
 		prev = &key;
 		if (!bpf_map_lookup_elem(d->ports_fd, &key, &p) && p.bridge == id) {
-			snprintf(err, errlen, "Couldn't remove bridge '%s': port %s is on it (detach it first)",
-				 name, p.name);
+			snprintf(err, errlen, "Couldn't remove bridge '%s': %s %s is on it (%s it first)",
+				 name, p.flags & XVS_PORT_F_TUNNEL ? "tunnel" : "port",
+				 p.name, p.flags & XVS_PORT_F_TUNNEL ? "delete" : "detach");
 			return -EBUSY;
 		}
 	}
@@ -165,6 +182,7 @@ static int members_update(struct xvsd *d, const struct xvs_port *p, __u16 vlan,
 	struct xvs_flood_key key = { .bridge = p->bridge, .vlan = vlan };
 	int skb_only = !(p->flags & XVS_PORT_F_XDP);
 	int host = !!(p->flags & XVS_PORT_F_HOST);
+	int tun = !!(p->flags & XVS_PORT_F_TUNNEL);
 	struct xvs_members m = {};
 	__u32 i;
 
@@ -177,11 +195,13 @@ static int members_update(struct xvsd *d, const struct xvs_port *p, __u16 vlan,
 		m.ifindex[m.count++] = p->ifindex;
 		m.skb_count += skb_only;
 		m.host_count += host;
+		m.tun_count += tun;
 	} else if (!add && i < m.count) {
 		m.ifindex[i] = m.ifindex[--m.count];
 		m.ifindex[m.count] = 0;
 		m.skb_count -= skb_only;
 		m.host_count -= host;
+		m.tun_count -= tun;
 	}
 	if (!m.count)
 		return bpf_map_delete_elem(d->members_fd, &key) && errno != ENOENT ?
@@ -189,10 +209,7 @@ static int members_update(struct xvsd *d, const struct xvs_port *p, __u16 vlan,
 	return bpf_map_update_elem(d->members_fd, &key, &m, BPF_ANY) ? -errno : 0;
 }
 
-/* Put a port into, or take it out of, its flood group's member list and,
- * for an XDP port, the transmit devmap and the flood group's devmap.
- */
-static int port_outputs(struct xvsd *d, const struct xvs_port *p, int add)
+int port_outputs(struct xvsd *d, const struct xvs_port *p, int add)
 {
 	struct bpf_devmap_val val = { .ifindex = p->ifindex,
 				      .bpf_prog.fd = d->xdp_tx_fd };
@@ -200,6 +217,15 @@ static int port_outputs(struct xvsd *d, const struct xvs_port *p, int add)
 	__u32 any;
 	int gfd, err = 0;
 
+	if (p->flags & XVS_PORT_F_UNDERLAY) {
+		if (!(p->flags & XVS_PORT_F_XDP))
+			return 0;
+		if (!add)
+			return bpf_map_delete_elem(d->tx_fd, &p->ifindex) && errno != ENOENT ?
+			       -errno : 0;
+		return bpf_map_update_elem(d->tx_fd, &p->ifindex, &val, BPF_ANY) ? -errno : 0;
+	}
+	/* Tunnel ports are in the member list only (as skb ports). */
 	if (!(p->flags & XVS_PORT_F_XDP))
 		return members_update(d, p, 0, add);
 	if (!add) {
@@ -335,7 +361,7 @@ static int if_has_addresses(const char *ifname)
 	return found;
 }
 
-static int port_no_alloc(struct xvsd *d)
+int port_no_alloc(struct xvsd *d)
 {
 	char used[XVS_MAX_PORTS] = {};
 	struct xvs_port p;
@@ -460,7 +486,7 @@ static int tc_attach(struct xvsd *d, struct xvs_port *p, char *err, size_t errle
 	else if (e != -EEXIST)
 		goto fail;
 	e = tc_attach_one(p->ifindex, BPF_TC_INGRESS, d->tc_rx_fd);
-	if (!e && (p->flags & XVS_PORT_F_HOST))
+	if (!e && (p->flags & TC_EGRESS_FLAGS))
 		e = tc_attach_one(p->ifindex, BPF_TC_EGRESS, d->tc_tx_fd);
 	if (!e)
 		return 0;
@@ -531,7 +557,7 @@ static int port_fill(struct xvsd *d, struct xvs_port *p, const char *ifname,
 }
 
 /* Forget a port in the maps (its hooks are gone or going). */
-static void port_forget(struct xvsd *d, const struct xvs_port *p)
+void port_forget(struct xvsd *d, const struct xvs_port *p)
 {
 	__u32 key = p->port_no;
 	void *vals;
@@ -558,11 +584,20 @@ int port_attach(struct xvsd *d, const char *bridge, const char *ifname,
 	if (e)
 		return e;
 	if (!bpf_map_lookup_elem(d->ports_fd, &p.ifindex, &old)) {
+		if (old.flags & XVS_PORT_F_UNDERLAY) {
+			snprintf(err, errlen, "'%s' carries GRE tunnels (it is their underlay); it cannot be a bridge port",
+				 ifname);
+			return -EBUSY;
+		}
 		if (bridge_lookup(d, bridge, &br) == 0 && br == old.bridge)
 			return 1;	/* already there: attach is idempotent */
 		snprintf(err, errlen, "'%s' is already a port of another bridge (detach it first)",
 			 ifname);
 		return -EBUSY;
+	}
+	if (!port_lookup(d, ifname, &old) && (old.flags & XVS_PORT_F_TUNNEL)) {
+		snprintf(err, errlen, "'%s' is the name of a tunnel port", ifname);
+		return -EEXIST;
 	}
 	e = bridge_set(d, bridge, 0, 0, &br, err, errlen);
 	if (e)
@@ -621,10 +656,13 @@ undo_outputs:
 	return e;
 }
 
-static int port_find(struct xvsd *d, const char *ifname, struct xvs_port *p)
+int port_lookup(struct xvsd *d, const char *ifname, struct xvs_port *p)
 {
-	__u32 key, *prev = NULL;
+	__u32 key = if_nametoindex(ifname), *prev = NULL;
 
+	/* By ifindex while it exists (names change), else by stored name. */
+	if (key && !bpf_map_lookup_elem(d->ports_fd, &key, p))
+		return 0;
 	while (!bpf_map_get_next_key(d->ports_fd, prev, &key)) {
 		if (!bpf_map_lookup_elem(d->ports_fd, &key, p) &&
 		    !strncmp(p->name, ifname, sizeof(p->name)))
@@ -646,13 +684,17 @@ static void port_remove(struct xvsd *d, struct xvs_port *p)
 int port_detach(struct xvsd *d, const char *ifname, char *err, size_t errlen)
 {
 	struct xvs_port p;
-	__u32 ifindex = if_nametoindex(ifname);
 
-	/* By ifindex while it exists (names change), else by stored name. */
-	if (!(ifindex && !bpf_map_lookup_elem(d->ports_fd, &ifindex, &p)) &&
-	    port_find(d, ifname, &p)) {
+	if (port_lookup(d, ifname, &p)) {
 		snprintf(err, errlen, "'%s' is not a port", ifname);
 		return -ENOENT;
+	}
+	if (p.flags & XVS_PORT_F_TUNNEL)
+		return tunnel_del(d, p.name, err, errlen);
+	if (p.flags & XVS_PORT_F_UNDERLAY) {
+		snprintf(err, errlen, "'%s' is no port but the underlay of GRE tunnels; it goes with the last of them",
+			 ifname);
+		return -EBUSY;
 	}
 	port_remove(d, &p);
 	pr_info("port %s (ifindex %u) detached", p.name, p.ifindex);
@@ -666,17 +708,16 @@ int port_detach(struct xvsd *d, const char *ifname, char *err, size_t errlen)
 int port_set_vlan(struct xvsd *d, const char *ifname,
 		  const struct xvs_port_vlan *vlan, char *err, size_t errlen)
 {
-	__u32 ifindex = if_nametoindex(ifname);
 	struct xvs_port p, old;
 	int e;
 
-	if (!ifindex || bpf_map_lookup_elem(d->ports_fd, &ifindex, &p)) {
+	if (port_lookup(d, ifname, &p) || (p.flags & XVS_PORT_F_UNDERLAY)) {
 		snprintf(err, errlen, "'%s' is not a port", ifname);
 		return -ENOENT;
 	}
 	old = p;
 	p.vlan = *vlan;
-	if (bpf_map_update_elem(d->ports_fd, &ifindex, &p, BPF_EXIST)) {
+	if (bpf_map_update_elem(d->ports_fd, &p.ifindex, &p, BPF_EXIST)) {
 		e = -errno;
 		snprintf(err, errlen, "Couldn't update port '%s': %s", ifname, strerror(errno));
 		return e;
@@ -707,6 +748,12 @@ void port_vanished(struct xvsd *d, __u32 ifindex)
 	link_path(d, ifindex, path, sizeof(path));
 	unlink(path);
 	port_forget(d, &p);
+	if (p.flags & XVS_PORT_F_UNDERLAY) {
+		pr_warn("underlay %s (ifindex %u) vanished: its tunnels are unresolved",
+			p.name, ifindex);
+		tunnel_uplink_gone(d, ifindex);
+		return;
+	}
 	pr_warn("port %s (ifindex %u) vanished: removed from the switch", p.name,
 		ifindex);
 }
@@ -716,13 +763,18 @@ int port_detach_all(struct xvsd *d)
 	struct xvs_port p;
 	__u32 key;
 
+	/* Tunnels first: their underlays go with them. */
+	tunnel_del_all(d);
 	while (!bpf_map_get_next_key(d->ports_fd, NULL, &key)) {
-		if (bpf_map_lookup_elem(d->ports_fd, &key, &p)) {
+		if (bpf_map_lookup_elem(d->ports_fd, &key, &p) ||
+		    (p.flags & XVS_PORT_F_TUNNEL)) {
 			bpf_map_delete_elem(d->ports_fd, &key);
 			continue;
 		}
 		port_remove(d, &p);
-		pr_info("port %s (ifindex %u) detached", p.name, p.ifindex);
+		pr_info("%s %s (ifindex %u) %s", p.flags & XVS_PORT_F_UNDERLAY ?
+			"underlay" : "port", p.name, p.ifindex,
+			p.flags & XVS_PORT_F_UNDERLAY ? "unhooked" : "detached");
 	}
 	return 0;
 }
@@ -741,9 +793,11 @@ int port_reset_all(struct xvsd *d)
 	fd = inst_map_fd(&d->inst, "xvs_ports");
 	if (fd >= 0) {
 		while (!bpf_map_get_next_key(fd, prev, &key)) {
+			prev = &key;
+			if (key >= XVS_VPORT_BASE)
+				continue;	/* a tunnel: no interface */
 			xdp_detach(d, key);
 			tc_detach(key, 0);
-			prev = &key;
 			n++;
 		}
 		close(fd);
@@ -772,7 +826,7 @@ static int port_adopt(struct xvsd *d, struct xvs_port *p)
 	}
 	port_outputs(d, p, 1);	/* new egress program in the devmaps */
 	e = tc_attach_one(p->ifindex, BPF_TC_INGRESS, d->tc_rx_fd);
-	if (!e && (p->flags & XVS_PORT_F_HOST))
+	if (!e && (p->flags & TC_EGRESS_FLAGS))
 		e = tc_attach_one(p->ifindex, BPF_TC_EGRESS, d->tc_tx_fd);
 	if (e)
 		pr_warn("port %s: Couldn't replace the TC program: %s", name, strerror(-e));
@@ -800,17 +854,109 @@ int port_adopt_all(struct xvsd *d)
 {
 	struct xvs_port p;
 	__u32 keys[XVS_MAX_PORTS], key, *prev = NULL;
-	int n = 0, i;
+	int n = 0, i, adopted = 0;
 
 	/* Collect first: adopting may delete vanished ports. */
 	while (n < XVS_MAX_PORTS && !bpf_map_get_next_key(d->ports_fd, prev, &key)) {
 		keys[n++] = key;
 		prev = &keys[n - 1];
 	}
-	for (i = 0; i < n; i++)
-		if (!bpf_map_lookup_elem(d->ports_fd, &keys[i], &p))
-			port_adopt(d, &p);
-	if (n)
-		pr_info("adopted %d pinned port%s", n, n == 1 ? "" : "s");
+	/* Tunnel ports have no interface to hook (tunnel.c adopts them). */
+	for (i = 0; i < n; i++) {
+		if (bpf_map_lookup_elem(d->ports_fd, &keys[i], &p) ||
+		    (p.flags & XVS_PORT_F_TUNNEL))
+			continue;
+		port_adopt(d, &p);
+		adopted++;
+	}
+	if (adopted)
+		pr_info("adopted %d pinned port%s", adopted, adopted == 1 ? "" : "s");
 	return 0;
+}
+
+/* --- underlays ----------------------------------------------------- */
+
+/* Bring an underlay's name, MAC and MTU up to date (written if changed). */
+static void underlay_refresh(struct xvsd *d, struct xvs_port *up)
+{
+	struct xvs_port now = *up;
+	char name[IF_NAMESIZE];
+
+	if (if_indextoname(up->ifindex, name))
+		snprintf(now.name, sizeof(now.name), "%s", name);
+	if_mac_mtu(now.name, now.mac, &now.mtu);
+	if (!memcmp(&now, up, sizeof(now)))
+		return;
+	if (!bpf_map_update_elem(d->ports_fd, &up->ifindex, &now, BPF_EXIST))
+		*up = now;
+}
+
+int underlay_get(struct xvsd *d, __u32 ifindex, const char *hook,
+		 struct xvs_port *up, char *err, size_t errlen)
+{
+	char name[IF_NAMESIZE], br[XVS_NAME_LEN + 8];
+	struct xvs_bridge b;
+	int e;
+
+	if (!bpf_map_lookup_elem(d->ports_fd, &ifindex, up)) {
+		if (up->flags & XVS_PORT_F_UNDERLAY) {
+			underlay_refresh(d, up);
+			return 0;
+		}
+		if (bpf_map_lookup_elem(d->bridges_fd, &up->bridge, &b) || !b.name[0])
+			snprintf(br, sizeof(br), "#%u", up->bridge);
+		else
+			snprintf(br, sizeof(br), "%s", b.name);
+		snprintf(err, errlen, "its uplink %s is a port of bridge %s (an underlay cannot be a bridge port)",
+			 up->name, br);
+		return -EBUSY;
+	}
+	if (!if_indextoname(ifindex, name)) {
+		snprintf(err, errlen, "its uplink (ifindex %u) is gone", ifindex);
+		return -ENODEV;
+	}
+	e = port_fill(d, up, name, hook, 0, err, errlen);
+	if (e)
+		return e;
+	up->flags |= XVS_PORT_F_UNDERLAY;
+	e = port_outputs(d, up, 1);
+	if (e) {
+		snprintf(err, errlen, "Couldn't add underlay '%s' to the transmit map: %s",
+			 name, strerror(-e));
+		return e;
+	}
+	if (bpf_map_update_elem(d->ports_fd, &ifindex, up, BPF_NOEXIST)) {
+		e = -errno;
+		snprintf(err, errlen, "Couldn't add underlay '%s': %s", name, strerror(errno));
+		goto undo_outputs;
+	}
+	e = tc_attach(d, up, err, errlen);
+	if (e)
+		goto undo_port;
+	e = up->flags & XVS_PORT_F_XDP ? xdp_attach(d, up, "auto", err, errlen) : 0;
+	if (e)
+		goto undo_tc;
+	bpf_map_update_elem(d->ports_fd, &ifindex, up, BPF_EXIST);
+	pr_info("underlay %s (ifindex %u) hooked as port %u: %s", name, ifindex,
+		up->port_no, port_hook_name(up->flags));
+	return 0;
+
+undo_tc:
+	tc_detach(ifindex, up->flags);
+undo_port:
+	bpf_map_delete_elem(d->ports_fd, &ifindex);
+undo_outputs:
+	port_outputs(d, up, 0);
+	return e;
+}
+
+void underlay_release(struct xvsd *d, __u32 ifindex)
+{
+	struct xvs_port p;
+
+	if (bpf_map_lookup_elem(d->ports_fd, &ifindex, &p) ||
+	    !(p.flags & XVS_PORT_F_UNDERLAY))
+		return;
+	port_remove(d, &p);
+	pr_info("underlay %s (ifindex %u) unhooked: no tunnel uses it", p.name, ifindex);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -44,6 +45,29 @@ const char *mac_fmt(const __u8 mac[6], char buf[MAC_STRLEN])
 {
 	snprintf(buf, MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x",
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return buf;
+}
+
+int ipv4_parse(const char *s, __be32 *addr)
+{
+	struct in_addr a;
+	__u32 h;
+
+	if (!s || inet_pton(AF_INET, s, &a) != 1)
+		return -EINVAL;
+	h = ntohl(a.s_addr);
+	if (!h || (h >> 24) == 127 || (h >> 28) >= 0xe)
+		return -EADDRNOTAVAIL;
+	*addr = a.s_addr;
+	return 0;
+}
+
+const char *ipv4_fmt(__be32 addr, char buf[IPV4_STRLEN])
+{
+	struct in_addr a = { .s_addr = addr };
+
+	if (!inet_ntop(AF_INET, &a, buf, IPV4_STRLEN))
+		snprintf(buf, IPV4_STRLEN, "?");
 	return buf;
 }
 

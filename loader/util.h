@@ -8,10 +8,18 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAC_STRLEN	18
+#define IPV4_STRLEN	16
 
 /* "aa:bb:cc:dd:ee:ff" <-> bytes.  mac_parse returns 0 or -EINVAL. */
 int mac_parse(const char *s, __u8 mac[6]);
 const char *mac_fmt(const __u8 mac[6], char buf[MAC_STRLEN]);
+
+/* Dotted-quad IPv4 <-> an address in network order.  ipv4_parse returns
+ * 0, -EINVAL (not an IPv4 address) or -EADDRNOTAVAIL (not one a tunnel
+ * can use: 0.0.0.0, 127.0.0.0/8, multicast, 240.0.0.0/4, broadcast).
+ */
+int ipv4_parse(const char *s, __be32 *addr);
+const char *ipv4_fmt(__be32 addr, char buf[IPV4_STRLEN]);
 
 /* Strict unsigned decimal parse into [min, max]; 0 or -EINVAL/-ERANGE. */
 int parse_u32(const char *s, __u32 min, __u32 max, __u32 *out);

@@ -3,10 +3,11 @@
  * loader/xvsd.c - the xvs daemon: options, start-up, the event loop.
  *
  * Start-up loads the fast path over whatever the instance has pinned and
- * adopts the pinned ports, so starting after a crash (or an upgrade) is
- * the same as starting fresh.  Then one epoll loop serves the upcall ring
- * buffer, the control socket, link events, a 1 s timer (MAC ageing) and
- * SIGTERM/SIGINT, which end the daemon and leave the datapath forwarding.
+ * adopts the pinned ports and tunnels, so starting after a crash (or an
+ * upgrade) is the same as starting fresh.  Then one epoll loop serves the
+ * upcall ring buffer, the control socket, netlink events, a 1 s timer (MAC
+ * ageing, tunnels still unresolved) and SIGTERM/SIGINT, which end the
+ * daemon and leave the datapath forwarding.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -193,8 +194,10 @@ static int run(struct xvsd *d, struct ring_buffer *rb, int lfd, int nlfd)
 				nl_read(d, nlfd);
 				break;
 			case EV_TIMER:
-				if (read(tfd, &ticks, sizeof(ticks)) > 0)
+				if (read(tfd, &ticks, sizeof(ticks)) > 0) {
 					fdb_sweep(d, 0);
+					tunnel_resolve_all(d, TUN_RESOLVE_TICK);
+				}
 				break;
 			case EV_SIG:
 				pr_info("signal received: exiting, the datapath stays in place");
@@ -241,6 +244,7 @@ int main(int argc, char **argv)
 	if (err)
 		goto out;
 	port_adopt_all(&d);
+	tunnel_resolve_all(&d, TUN_RESOLVE_START);
 	fdb_sweep(&d, 1);
 	if (d.config) {
 		err = apply_config(&d);
