@@ -214,7 +214,8 @@ static int port_show(struct ctl *c, struct cmd_args *a)
 	if (!err) {
 		open_json_array(NULL);
 		for (i = 0; i < st.nports; i++)
-			if (!ifindex || st.ports[i].ifindex == ifindex)
+			if ((!ifindex || st.ports[i].ifindex == ifindex) &&
+			    !(st.ports[i].flags & XVS_PORT_F_UNDERLAY))
 				print_port(&st, &st.ports[i]);
 		close_json_array();
 	}

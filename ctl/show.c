@@ -7,6 +7,11 @@
  *   bridge br0: ageing 300 s, mac-limit 8192, macs 3 (learned 5, refused 0)
  *       port 1 veth1 (ifindex 7): hook tc, vlan access 10, own-clsact, veth
  *           rx 10 pkts 840 bytes, tx 12 pkts 1000 bytes, dropped rx 0 tx 0
+ *       port 2 gre0 (gre): type gre, remote 192.0.2.2, key 100, resolved,
+ *           vlan trunk all
+ *           rx ...
+ *   underlay eth0 (ifindex 2): port 3, hook xdp-native, tunnels 1, mtu 1500
+ *       rx ...
  *
  * Everything comes from the pinned maps; the daemon is only pinged (never
  * started) for its pid.
@@ -18,6 +23,7 @@
 #include "xvsctl.h"
 #include "print.h"
 #include "state.h"
+#include "loader/names.h"
 #include "loader/util.h"
 
 static void show_help(void)
@@ -50,13 +56,42 @@ static void print_port(const struct ctl_state *st, const struct xvs_port *p)
 	state_port_stats(st, p->port_no, &s);
 	open_json_object(NULL);
 	print_port_head(st, p, "    ", ": ");
-	print_port_config(p);
+	print_port_config(st, p);
 	print_uint(PRINT_JSON, "mtu", NULL, p->mtu);
 	print_string(PRINT_JSON, "mac", NULL, mac_fmt(p->mac, mac));
 	print_fp("\n        ");
 	print_port_stats(&s);
 	print_nl();
 	close_json_object();
+}
+
+/* The underlays: interfaces tunnels ride on, in no bridge. */
+static void print_underlays(const struct ctl_state *st)
+{
+	const struct xvs_port *p;
+	struct xvs_port_stats s;
+	int i, j, n;
+
+	open_json_array("underlays");
+	for (i = 0; i < st->nports; i++) {
+		p = &st->ports[i];
+		if (!(p->flags & XVS_PORT_F_UNDERLAY))
+			continue;
+		for (j = n = 0; j < st->ntunnels; j++)
+			n += st->tunnels[j].uplink == p->ifindex;
+		state_port_stats(st, p->port_no, &s);
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "name", "underlay %s ", p->name);
+		print_uint(PRINT_ANY, "ifindex", "(ifindex %llu): ", p->ifindex);
+		print_uint(PRINT_ANY, "port_no", "port %llu, ", p->port_no);
+		print_string(PRINT_ANY, "hook", "hook %s, ", port_hook_name(p->flags));
+		print_uint(PRINT_ANY, "tunnels", "tunnels %llu, ", n);
+		print_uint(PRINT_ANY, "mtu", "mtu %llu\n    ", p->mtu);
+		print_port_stats(&s);
+		print_nl();
+		close_json_object();
+	}
+	close_json_array();
 }
 
 static void print_bridge(const struct ctl_state *st, __u32 id, __u32 macs)
@@ -77,7 +112,8 @@ static void print_bridge(const struct ctl_state *st, __u32 id, __u32 macs)
 		   b->learn_refused);
 	open_json_array("ports");
 	for (i = 0; i < st->nports; i++)
-		if (st->ports[i].bridge == id)
+		if (st->ports[i].bridge == id &&
+		    !(st->ports[i].flags & XVS_PORT_F_UNDERLAY))
 			print_port(st, &st->ports[i]);
 	close_json_array();
 	close_json_object();
@@ -93,7 +129,8 @@ static bool bridge_shown(const struct ctl_state *st, __u32 id)
 	if (st->bridges[id].name[0])
 		return true;
 	for (i = 0; i < st->nports; i++)
-		if (st->ports[i].bridge == id)
+		if (st->ports[i].bridge == id &&
+		    !(st->ports[i].flags & XVS_PORT_F_UNDERLAY))
 			return true;
 	return false;
 }
@@ -129,6 +166,7 @@ static void print_show(struct ctl *c, const struct ctl_state *st, int pid,
 		if (bridge_shown(st, id))
 			print_bridge(st, id, macs[id]);
 	close_json_array();
+	print_underlays(st);
 	close_json_object();
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 
 #include "state.h"
@@ -27,6 +28,7 @@ _Static_assert(sizeof(struct xvs_fdb_key) == 12, "xvs_fdb_key ABI");
 _Static_assert(sizeof(struct xvs_fdb_entry) == 16, "xvs_fdb_entry ABI");
 _Static_assert(sizeof(struct xvs_port_stats) == 6 * sizeof(__u64),
 	       "xvs_port_stats is only __u64 counters");
+_Static_assert(sizeof(struct xvs_tunnel) == 44, "xvs_tunnel ABI");
 
 #define PSTATS_FIELDS	(sizeof(struct xvs_port_stats) / sizeof(__u64))
 
@@ -35,21 +37,24 @@ struct map_desc {
 	size_t fd_off;		/* offsetof the fd in struct ctl_state */
 	__u32 key_size;
 	__u32 value_size;
+	bool optional;		/* pins of an older xvs may lack it */
 };
 
 static const struct map_desc maps[] = {
 	{ "xvs_ports", offsetof(struct ctl_state, ports_fd),
-	  sizeof(__u32), sizeof(struct xvs_port) },
+	  sizeof(__u32), sizeof(struct xvs_port), false },
 	{ "xvs_bridges", offsetof(struct ctl_state, bridges_fd),
-	  sizeof(__u32), sizeof(struct xvs_bridge) },
+	  sizeof(__u32), sizeof(struct xvs_bridge), false },
 	{ "xvs_fdb", offsetof(struct ctl_state, fdb_fd),
-	  sizeof(struct xvs_fdb_key), sizeof(struct xvs_fdb_entry) },
+	  sizeof(struct xvs_fdb_key), sizeof(struct xvs_fdb_entry), false },
 	{ "xvs_pstats", offsetof(struct ctl_state, pstats_fd),
-	  sizeof(__u32), sizeof(struct xvs_port_stats) },
+	  sizeof(__u32), sizeof(struct xvs_port_stats), false },
 	{ "xvs_drops", offsetof(struct ctl_state, drops_fd),
-	  sizeof(__u32), sizeof(__u64) },
+	  sizeof(__u32), sizeof(__u64), false },
 	{ "xvs_events", offsetof(struct ctl_state, events_fd),
-	  sizeof(__u32), sizeof(__u64) },
+	  sizeof(__u32), sizeof(__u64), false },
+	{ "xvs_tunnels", offsetof(struct ctl_state, tunnels_fd),
+	  sizeof(__u32), sizeof(struct xvs_tunnel), true },
 };
 
 static int *map_fd(struct ctl_state *st, const struct map_desc *m)
@@ -78,6 +83,8 @@ static int map_open(struct ctl *c, struct ctl_state *st,
 	int fd;
 
 	fd = inst_map_fd(&c->inst, m->name);
+	if (fd == -ENOENT && m->optional)
+		return 0;
 	if (fd < 0) {
 		ctl_err("Couldn't open map '%s' of instance '%s': %s (%s)",
 			m->name, c->inst.name, strerror(-fd), open_hint(fd));
@@ -119,6 +126,25 @@ static void read_ports(struct ctl_state *st)
 	qsort(st->ports, st->nports, sizeof(st->ports[0]), port_cmp);
 }
 
+static void read_tunnels(struct ctl_state *st)
+{
+	__u32 key, next, *prev = NULL;
+	struct xvs_tunnel t;
+	int i;
+
+	while (st->tunnels_fd >= 0 && st->ntunnels < XVS_MAX_TUNNELS &&
+	       !bpf_map_get_next_key(st->tunnels_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(st->tunnels_fd, &key, &t))
+			continue;
+		for (i = st->ntunnels; i > 0 && st->tunnels[i - 1].vport > t.vport; i--)
+			st->tunnels[i] = st->tunnels[i - 1];
+		st->tunnels[i] = t;
+		st->ntunnels++;
+	}
+}
+
 static void read_bridges(struct ctl_state *st)
 {
 	__u32 id;
@@ -156,6 +182,7 @@ int state_open(struct ctl *c, struct ctl_state *st)
 	}
 	read_ports(st);
 	read_bridges(st);
+	read_tunnels(st);
 	return 0;
 }
 
@@ -182,13 +209,23 @@ const struct xvs_port *state_port(const struct ctl_state *st, __u32 ifindex)
 	return NULL;
 }
 
+const struct xvs_tunnel *state_tunnel(const struct ctl_state *st, __u32 vport)
+{
+	int i;
+
+	for (i = 0; i < st->ntunnels; i++)
+		if (st->tunnels[i].vport == vport)
+			return &st->tunnels[i];
+	return NULL;
+}
+
 const char *state_dev_name(const struct ctl_state *st, __u32 ifindex,
 			   char *buf, size_t len)
 {
 	const struct xvs_port *p;
 	char name[IF_NAMESIZE];
 
-	if (if_indextoname(ifindex, name))
+	if (ifindex < XVS_VPORT_BASE && if_indextoname(ifindex, name))
 		snprintf(buf, len, "%s", name);
 	else if ((p = state_port(st, ifindex)) && p->name[0])
 		snprintf(buf, len, "%.*s", XVS_NAME_LEN, p->name);
@@ -347,15 +384,38 @@ void print_port_vlan(const struct xvs_port_vlan *v, bool brief)
 		     list ? vlan_list_fmt(v->trunks, buf, sizeof(buf)) : "all");
 }
 
-void print_port_config(const struct xvs_port *p)
+/* "type gre, remote 192.0.2.2, key 100, resolved, " */
+static void print_tunnel_brief(const struct ctl_state *st, const struct xvs_port *p)
+{
+	const struct xvs_tunnel *t = state_tunnel(st, p->ifindex);
+	char a[INET_ADDRSTRLEN] = "?";
+
+	print_string(PRINT_ANY, "type", "type %s, ", "gre");
+	if (!t) {
+		print_null(PRINT_ANY, "remote", "no tunnel entry, ");
+		return;
+	}
+	inet_ntop(AF_INET, &t->remote, a, sizeof(a));
+	print_string(PRINT_ANY, "remote", "remote %s, ", a);
+	if (t->flags & XVS_TUN_F_KEY)
+		print_uint(PRINT_ANY, "key", "key %llu, ", ntohl(t->key));
+	else
+		print_null(PRINT_JSON, "key", NULL);
+	print_string(PRINT_ANY, "state", "%s, ", t->flags & XVS_TUN_F_RESOLVED ?
+		     "resolved" : "unresolved");
+}
+
+void print_port_config(const struct ctl_state *st, const struct xvs_port *p)
 {
 	char buf[64], *name, *save = NULL;
 
-	print_string(PRINT_ANY, "hook", "hook %s", port_hook_name(p->flags));
-	print_fp(", ");
+	if (p->flags & XVS_PORT_F_TUNNEL)
+		print_tunnel_brief(st, p);
+	else
+		print_string(PRINT_ANY, "hook", "hook %s, ", port_hook_name(p->flags));
 	print_port_vlan(&p->vlan, true);
-	port_flags_str(p->flags & ~(XVS_PORT_F_XDP | XVS_PORT_F_XDP_NATIVE),
-		       buf, sizeof(buf));
+	port_flags_str(p->flags & ~(XVS_PORT_F_XDP | XVS_PORT_F_XDP_NATIVE |
+				    XVS_PORT_F_TUNNEL), buf, sizeof(buf));
 	open_json_array("flags");
 	for (name = strtok_r(buf, ",", &save); name;
 	     name = strtok_r(NULL, ",", &save))
@@ -372,6 +432,11 @@ void print_port_head(const struct ctl_state *st, const struct xvs_port *p,
 	print_uint(PRINT_ANY, "port_no", fmt, p->port_no);
 	print_string(PRINT_ANY, "name", "%s ",
 		     state_dev_name(st, p->ifindex, name, sizeof(name)));
+	if (p->flags & XVS_PORT_F_TUNNEL) {
+		print_uint(PRINT_JSON, "ifindex", NULL, p->ifindex);
+		print_fp("(gre)%s", after);
+		return;
+	}
 	snprintf(fmt, sizeof(fmt), "(ifindex %%llu)%s", after);
 	print_uint(PRINT_ANY, "ifindex", fmt, p->ifindex);
 }

@@ -20,12 +20,16 @@
 #include "maps/port.h"
 #include "maps/fdb.h"
 #include "maps/stats.h"
+#include "maps/tunnel.h"
 
 struct ctl_state {
 	int ports_fd, bridges_fd, fdb_fd, pstats_fd, drops_fd, events_fd;
+	int tunnels_fd;				/* -1: pins older than tunnels */
 	struct xvs_port ports[XVS_MAX_PORTS];	/* sorted by port_no */
 	int nports;
 	struct xvs_bridge bridges[XVS_MAX_BRIDGES];	/* by id */
+	struct xvs_tunnel tunnels[XVS_MAX_TUNNELS];	/* sorted by vport */
+	int ntunnels;
 };
 
 struct fdb_item {
@@ -39,9 +43,13 @@ struct fdb_item {
 int state_open(struct ctl *c, struct ctl_state *st);
 void state_close(struct ctl_state *st);
 
-/* The port on ifindex, or NULL. */
+/* The port on ifindex (or virtual port id), or NULL. */
 const struct xvs_port *state_port(const struct ctl_state *st, __u32 ifindex);
-/* An interface's name now; else its name when attached; else "if<N>". */
+/* The tunnel of a virtual port id, or NULL. */
+const struct xvs_tunnel *state_tunnel(const struct ctl_state *st, __u32 vport);
+/* An interface's name now; else its name when attached (a tunnel port's
+ * name); else "if<N>".
+ */
 const char *state_dev_name(const struct ctl_state *st, __u32 ifindex,
 			   char *buf, size_t len);
 /* A bridge's name, or "#<id>" for an unnamed slot. */
@@ -62,13 +70,16 @@ void state_port_stats(const struct ctl_state *st, __u16 port_no,
 		      struct xvs_port_stats *s);
 /* Print them: "rx N pkts N bytes, tx ..., dropped rx N tx N" / JSON keys. */
 void print_port_stats(const struct xvs_port_stats *s);
-/* "<indent>port N NAME (ifindex I)<after>": port_no, name, ifindex. */
+/* "<indent>port N NAME (ifindex I)<after>": port_no, name, ifindex; a
+ * tunnel port is "(gre)" in text.
+ */
 void print_port_head(const struct ctl_state *st, const struct xvs_port *p,
 		     const char *indent, const char *after);
 /* "hook tc|xdp-native|xdp-generic", the VLANs (print_port_vlan, brief),
  * then the other port flags: "hook tc, vlan access 10, own-clsact, veth".
+ * A tunnel port: "type gre, remote 192.0.2.2, key 100, resolved, vlan ...".
  */
-void print_port_config(const struct xvs_port *p);
+void print_port_config(const struct ctl_state *st, const struct xvs_port *p);
 
 /* VLAN modes by the words of `port set` and the port_set request
  * (maps/vlan.h): the name, or "unknown"; the mode, or -1.

@@ -42,8 +42,11 @@ static void print_port(const struct ctl_state *st, const struct xvs_port *p)
 	state_port_stats(st, p->port_no, &s);
 	open_json_object(NULL);
 	print_port_head(st, p, "", " ");
-	print_string(PRINT_ANY, "bridge", "bridge %s:\n    ",
-		     state_bridge_name(st, p->bridge, name, sizeof(name)));
+	if (p->flags & XVS_PORT_F_UNDERLAY)
+		print_null(PRINT_ANY, "bridge", "underlay:\n    ");
+	else
+		print_string(PRINT_ANY, "bridge", "bridge %s:\n    ",
+			     state_bridge_name(st, p->bridge, name, sizeof(name)));
 	print_port_stats(&s);
 	print_nl();
 	close_json_object();

@@ -31,6 +31,10 @@ static const char usage_text[] =
 "  attach [--bridge BR] [--hook auto|xdp|tc] [--xdp-mode auto|native|skb]\n"
 "         [--host|--no-host] IFACE...\n"
 "  detach IFACE...\n"
+"  tunnel add NAME --bridge BR --remote A.B.C.D [--local A.B.C.D] [--key N]\n"
+"             [--ttl N] [--tos N|inherit] [--uplink-hook auto|xdp|tc]\n"
+"  tunnel del NAME\n"
+"  tunnel [show [NAME]]\n"
 "  show\n"
 "  fdb [show] [dev DEV] [vlan VID] [bridge BR]\n"
 "  fdb add MAC dev DEV [vlan VID]\n"
@@ -168,6 +172,7 @@ static const struct object {
 } objects[] = {
 	{ "attach",	do_attach },
 	{ "detach",	do_detach },
+	{ "tunnel",	do_tunnel },
 	{ "show",	do_show },
 	{ "fdb",	do_fdb },
 	{ "port",	do_port },
