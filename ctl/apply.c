@@ -47,7 +47,8 @@ static int read_switch(struct ctl *c, struct xvs_snapshot *snap)
 	err = state_open(c, &st);
 	if (err)
 		return err;
-	err = snapshot_read(st.ports_fd, st.bridges_fd, st.fdb_fd, snap);
+	err = snapshot_read(st.ports_fd, st.bridges_fd, st.fdb_fd, st.tunnels_fd,
+			    snap);
 	state_close(&st);
 	if (err) {
 		ctl_err("Couldn't read the switch: %s", strerror(-err));

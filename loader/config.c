@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,8 @@ struct pctx {
 	const char *name;		/* the file, for messages */
 	struct xvs_config *cfg;
 	const struct config_opts *opts;
-	int nports;			/* over all bridges */
+	int nports;			/* over all bridges, tunnels too */
+	int ntunnels;			/* over all bridges */
 };
 
 /* --- errors ---------------------------------------------------------- */
@@ -215,10 +217,16 @@ static void *grow(void *arr, int n, size_t size)
 
 /* --- ports ----------------------------------------------------------- */
 
-/* A port being read, and where its keys were (for the checks after). */
+/* Where the VLAN keys of a port or tunnel were (for the checks after). */
+struct vlan_seen {
+	yaml_node_t *mode, *tag, *trunks;
+};
+
+/* A port being read, and where its keys were. */
 struct port_walk {
 	struct config_port p;
-	yaml_node_t *mode, *tag, *trunks, *xdp_mode, *hook;
+	struct vlan_seen vs;
+	yaml_node_t *xdp_mode, *hook;
 };
 
 static int trunks_item(struct pctx *x, yaml_node_t *n, __u64 bits[64])
@@ -255,13 +263,10 @@ static void port_trunks(struct pctx *x, yaml_node_t *n, struct xvs_port_vlan *v)
 		trunks_item(x, node(x, *i), v->trunks);
 }
 
-static void port_key(struct pctx *x, const char *key, yaml_node_t *k,
-		     yaml_node_t *v, void *arg)
+/* vlan-mode, tag, trunks (of a port or a tunnel): 1 if `key` is one. */
+static int vlan_key(struct pctx *x, const char *key, yaml_node_t *v,
+		    struct xvs_port_vlan *vlan, struct vlan_seen *seen)
 {
-	static const char *const hooks[3] = { "auto", "xdp", "tc" };
-	static const char *const modes[3] = { "auto", "native", "skb" };
-	struct port_walk *seen = arg;
-	struct config_port *p = &seen->p;
 	__u32 tag;
 	int m;
 
@@ -271,14 +276,30 @@ static void port_key(struct pctx *x, const char *key, yaml_node_t *k,
 		if (m < 0)
 			err_at(x, v, "'vlan-mode' must be access, trunk, native-untagged or native-tagged");
 		else
-			p->vlan.mode = m;
+			vlan->mode = m;
 	} else if (!strcmp(key, "tag")) {
 		seen->tag = v;
 		if (!get_u32(x, v, "tag", 1, XVS_VLAN_MAX, &tag))
-			p->vlan.tag = tag;
+			vlan->tag = tag;
 	} else if (!strcmp(key, "trunks")) {
 		seen->trunks = v;
-		port_trunks(x, v, &p->vlan);
+		port_trunks(x, v, vlan);
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+static void port_key(struct pctx *x, const char *key, yaml_node_t *k,
+		     yaml_node_t *v, void *arg)
+{
+	static const char *const hooks[3] = { "auto", "xdp", "tc" };
+	static const char *const modes[3] = { "auto", "native", "skb" };
+	struct port_walk *seen = arg;
+	struct config_port *p = &seen->p;
+
+	if (vlan_key(x, key, v, &p->vlan, &seen->vs)) {
+		return;
 	} else if (!strcmp(key, "hook")) {
 		seen->hook = v;
 		get_word(x, v, "hook", hooks, &p->hook);
@@ -294,41 +315,60 @@ static void port_key(struct pctx *x, const char *key, yaml_node_t *k,
 }
 
 /* What each VLAN mode needs and refuses, as `port set` checks it. */
+static void vlan_check(struct pctx *x, const struct xvs_port_vlan *v,
+		       const struct vlan_seen *s)
+{
+	const char *mode = vlan_mode_name(v->mode);
+
+	if (v->mode == XVS_VLAN_TRUNK && s->tag)
+		err_at(x, s->tag, "'tag' on a trunk (a trunk with a native VLAN is vlan-mode native-untagged or native-tagged)");
+	if (v->mode != XVS_VLAN_TRUNK && !s->tag && s->mode)
+		err_at(x, s->mode, "vlan-mode %s needs a 'tag' (1 to %d)", mode,
+		       XVS_VLAN_MAX);
+	if (v->mode == XVS_VLAN_ACCESS && s->trunks)
+		err_at(x, s->trunks, "'trunks' on an access port");
+}
+
 static void port_check(struct pctx *x, const struct port_walk *s)
 {
 	const struct config_port *p = &s->p;
-	const char *mode = vlan_mode_name(p->vlan.mode);
 
-	if (p->vlan.mode == XVS_VLAN_TRUNK && s->tag)
-		err_at(x, s->tag, "'tag' on a trunk (a trunk with a native VLAN is vlan-mode native-untagged or native-tagged)");
-	if (p->vlan.mode != XVS_VLAN_TRUNK && !s->tag && s->mode)
-		err_at(x, s->mode, "vlan-mode %s needs a 'tag' (1 to %d)", mode,
-		       XVS_VLAN_MAX);
-	if (p->vlan.mode == XVS_VLAN_ACCESS && s->trunks)
-		err_at(x, s->trunks, "'trunks' on an access port");
+	vlan_check(x, &p->vlan, &s->vs);
 	if (s->xdp_mode && strcmp(p->xdp_mode, "auto") && !strcmp(p->hook, "tc"))
 		err_at(x, s->xdp_mode, "'xdp-mode' with hook tc (it needs hook xdp or auto)");
 }
 
 struct bridge_walk {
 	struct config_bridge *b;
-	yaml_node_t *ports, *fdb;
+	yaml_node_t *ports, *tunnels, *fdb;
 };
 
-/* Has another bridge (or this one, earlier) taken the interface? */
-static const struct config_bridge *iface_owner(struct pctx *x, const char *iface,
-					       const struct config_port **where)
+/* Has a bridge (this one or another) taken the name, for a port or a
+ * tunnel?  The message says which, and where.
+ */
+static bool name_taken(struct pctx *x, yaml_node_t *k, const char *name,
+		       const char *what)
 {
 	struct xvs_config *c = x->cfg;
+	struct config_bridge *b;
 	int i, j;
 
-	for (i = 0; i < c->nbridges; i++)
-		for (j = 0; j < c->bridges[i].nports; j++)
-			if (!strcmp(c->bridges[i].ports[j].iface, iface)) {
-				*where = &c->bridges[i].ports[j];
-				return &c->bridges[i];
+	for (i = 0; i < c->nbridges; i++) {
+		b = &c->bridges[i];
+		for (j = 0; j < b->nports; j++)
+			if (!strcmp(b->ports[j].iface, name)) {
+				err_at(x, k, "%s '%s' is already a port of bridge %s (line %d)",
+				       what, name, b->name, b->ports[j].pos.line);
+				return true;
 			}
-	return NULL;
+		for (j = 0; j < b->ntunnels; j++)
+			if (!strcmp(b->tunnels[j].name, name)) {
+				err_at(x, k, "%s '%s' is already a tunnel of bridge %s (line %d)",
+				       what, name, b->name, b->tunnels[j].pos.line);
+				return true;
+			}
+	}
+	return false;
 }
 
 static void bridge_port(struct pctx *x, const char *key, yaml_node_t *k,
@@ -336,18 +376,14 @@ static void bridge_port(struct pctx *x, const char *key, yaml_node_t *k,
 {
 	struct config_bridge *b = ((struct bridge_walk *)arg)->b;
 	struct port_walk pk = { .p = { .hook = "auto", .xdp_mode = "auto", .host = -1 } };
-	const struct config_port *prev;
-	const struct config_bridge *owner;
 	struct config_port *ports;
 
 	pk.p.pos.line = k->start_mark.line + 1;
 	pk.p.pos.col = k->start_mark.column + 1;
 	if (get_name(x, k, "interface", pk.p.iface, sizeof(pk.p.iface)))
 		return;
-	owner = iface_owner(x, pk.p.iface, &prev);
-	if (owner)
-		err_at(x, k, "interface '%s' is already a port of bridge %s (line %d)",
-		       pk.p.iface, owner->name, prev->pos.line);
+	if (name_taken(x, k, pk.p.iface, "interface"))
+		;
 	else if (x->opts && x->opts->iface_exists && !x->opts->iface_exists(pk.p.iface))
 		err_at(x, k, "no interface '%s' on this host", pk.p.iface);
 	if (want_map(x, v, "a port") > 0)
@@ -360,6 +396,115 @@ static void bridge_port(struct pctx *x, const char *key, yaml_node_t *k,
 		return;
 	b->ports = ports;
 	b->ports[b->nports++] = pk.p;
+}
+
+/* --- tunnels --------------------------------------------------------- */
+
+/* A tunnel being read, and where its keys were. */
+struct tunnel_walk {
+	struct config_tunnel t;
+	struct vlan_seen vs;
+	yaml_node_t *remote, *local;
+};
+
+static void get_ipv4(struct pctx *x, yaml_node_t *n, const char *key, __be32 *out)
+{
+	const char *v = scalar(n);
+	int e = v ? ipv4_parse(v, out) : -EINVAL;
+
+	if (e == -EINVAL)
+		err_at(x, n, "'%s' must be an IPv4 address such as 192.0.2.1", key);
+	else if (e)
+		err_at(x, n, "'%s' %s is not a unicast address", key, v);
+}
+
+static void tunnel_key(struct pctx *x, const char *key, yaml_node_t *k,
+		       yaml_node_t *v, void *arg)
+{
+	struct tunnel_walk *w = arg;
+	struct config_tunnel *t = &w->t;
+	const char *s = plain(v);
+	__u32 n;
+
+	if (vlan_key(x, key, v, &t->vlan, &w->vs)) {
+		return;
+	} else if (!strcmp(key, "remote")) {
+		w->remote = v;
+		get_ipv4(x, v, "remote", &t->remote);
+	} else if (!strcmp(key, "local")) {
+		w->local = v;
+		get_ipv4(x, v, "local", &t->local);
+	} else if (!strcmp(key, "key")) {
+		if (!get_u32(x, v, "key", 0, UINT32_MAX, &t->key))
+			t->has_key = 1;
+	} else if (!strcmp(key, "ttl")) {
+		get_u32(x, v, "ttl", 1, 255, &t->ttl);
+	} else if (!strcmp(key, "tos")) {
+		if (scalar(v) && !strcmp(scalar(v), "inherit"))
+			t->tos = -1;
+		else if (!s || parse_u32(s, 0, 255, &n))
+			err_at(x, v, "'tos' must be an integer from 0 to 255, or inherit");
+		else
+			t->tos = n;
+	} else {
+		err_at(x, k, "unknown tunnel key '%.40s' (remote, local, key, ttl, tos, vlan-mode, tag, trunks)",
+		       key);
+	}
+}
+
+/* Two tunnels of the file that would receive the same packets. */
+static void tunnel_twin(struct pctx *x, yaml_node_t *k, const struct config_tunnel *t)
+{
+	const struct config_bridge *b;
+	const struct config_tunnel *o;
+	int i, j;
+
+	for (i = 0; i < x->cfg->nbridges; i++) {
+		b = &x->cfg->bridges[i];
+		for (j = 0; j < b->ntunnels; j++) {
+			o = &b->tunnels[j];
+			if (o->remote == t->remote && o->local == t->local &&
+			    o->has_key == t->has_key && (!t->has_key || o->key == t->key)) {
+				err_at(x, k, "tunnel '%s' has the remote, local address and key of tunnel '%s' (line %d)",
+				       t->name, o->name, o->pos.line);
+				return;
+			}
+		}
+	}
+}
+
+static void bridge_tunnel(struct pctx *x, const char *key, yaml_node_t *k,
+			  yaml_node_t *v, void *arg)
+{
+	struct config_bridge *b = ((struct bridge_walk *)arg)->b;
+	struct tunnel_walk w = { .t = { .ttl = 64 } };
+	struct config_tunnel *ts;
+
+	w.t.pos.line = k->start_mark.line + 1;
+	w.t.pos.col = k->start_mark.column + 1;
+	if (get_name(x, k, "tunnel", w.t.name, sizeof(w.t.name)))
+		return;
+	name_taken(x, k, w.t.name, "tunnel");
+	if (want_map(x, v, "a tunnel") < 0)
+		return;
+	if (v->type == YAML_MAPPING_NODE)
+		map_each(x, v, "key", tunnel_key, &w);
+	vlan_check(x, &w.t.vlan, &w.vs);
+	if (!w.remote)
+		err_at(x, k, "tunnel '%s' needs a 'remote' address", w.t.name);
+	else if (w.t.remote && w.t.remote == w.t.local)
+		err_at(x, w.local, "'local' is the 'remote' address");
+	else if (w.t.remote)
+		tunnel_twin(x, k, &w.t);
+	if (++x->nports == XVS_MAX_PORTS)
+		err_at(x, k, "more than %d ports", XVS_MAX_PORTS - 1);
+	if (++x->ntunnels == XVS_MAX_TUNNELS + 1)
+		err_at(x, k, "more than %d tunnels", XVS_MAX_TUNNELS);
+	ts = grow(b->tunnels, b->ntunnels, sizeof(*ts));
+	if (!ts)
+		return;
+	b->tunnels = ts;
+	b->tunnels[b->ntunnels++] = w.t;
 }
 
 /* --- fdb ------------------------------------------------------------- */
@@ -394,21 +539,25 @@ static void fdb_key(struct pctx *x, const char *key, yaml_node_t *k,
 	}
 }
 
-static const struct config_port *bridge_find_port(const struct config_bridge *b,
-						  const char *iface)
+/* The VLANs of a port or tunnel of the bridge, or NULL. */
+static const struct xvs_port_vlan *bridge_find_port(const struct config_bridge *b,
+						    const char *name)
 {
 	int i;
 
 	for (i = 0; i < b->nports; i++)
-		if (!strcmp(b->ports[i].iface, iface))
-			return &b->ports[i];
+		if (!strcmp(b->ports[i].iface, name))
+			return &b->ports[i].vlan;
+	for (i = 0; i < b->ntunnels; i++)
+		if (!strcmp(b->tunnels[i].name, name))
+			return &b->tunnels[i].vlan;
 	return NULL;
 }
 
 static void fdb_entry(struct pctx *x, struct config_bridge *b, yaml_node_t *n)
 {
 	struct fdb_walk w = { .f.pos = { n->start_mark.line + 1, n->start_mark.column + 1 } };
-	const struct config_port *p;
+	const struct xvs_port_vlan *p;
 	struct config_fdb *f;
 	char mac[MAC_STRLEN];
 	int i;
@@ -430,7 +579,7 @@ static void fdb_entry(struct pctx *x, struct config_bridge *b, yaml_node_t *n)
 		return;
 	}
 	if (!w.vlan)
-		w.f.vlan = config_untagged_vlan(&p->vlan);
+		w.f.vlan = config_untagged_vlan(p);
 	for (i = 0; i < b->nfdb; i++)
 		if (b->fdb[i].vlan == w.f.vlan && !memcmp(b->fdb[i].mac, w.f.mac, 6)) {
 			err_at(x, n, "duplicate fdb entry %s vlan %u (first at line %d)",
@@ -457,10 +606,12 @@ static void bridge_key(struct pctx *x, const char *key, yaml_node_t *k,
 		get_u32(x, v, "mac-limit", 1, XVS_FDB_MAX_SIZE, &w->b->mac_limit);
 	else if (!strcmp(key, "ports"))
 		w->ports = v;
+	else if (!strcmp(key, "tunnels"))
+		w->tunnels = v;
 	else if (!strcmp(key, "fdb"))
 		w->fdb = v;
 	else
-		err_at(x, k, "unknown bridge key '%.40s' (ageing, mac-limit, ports, fdb)",
+		err_at(x, k, "unknown bridge key '%.40s' (ageing, mac-limit, ports, tunnels, fdb)",
 		       key);
 }
 
@@ -486,9 +637,17 @@ static void bridge(struct pctx *x, const char *key, yaml_node_t *k,
 	get_name(x, k, "bridge", b->name, sizeof(b->name));
 	if (want_map(x, v, "a bridge") > 0)
 		map_each(x, v, "key", bridge_key, &w);
-	/* Ports before fdb entries, which name them. */
+	/* Ports and tunnels (in the file's order, for the order of the
+	 * messages) before fdb entries, which name them.
+	 */
+	if (w.tunnels && w.ports && w.tunnels->start_mark.index < w.ports->start_mark.index &&
+	    want_map(x, w.tunnels, "'tunnels'") > 0)
+		map_each(x, w.tunnels, "tunnel", bridge_tunnel, &w);
 	if (w.ports && want_map(x, w.ports, "'ports'") > 0)
 		map_each(x, w.ports, "port", bridge_port, &w);
+	if (w.tunnels && !(w.ports && w.tunnels->start_mark.index < w.ports->start_mark.index) &&
+	    want_map(x, w.tunnels, "'tunnels'") > 0)
+		map_each(x, w.tunnels, "tunnel", bridge_tunnel, &w);
 	if (!w.fdb || is_null(w.fdb))
 		return;
 	if (w.fdb->type != YAML_SEQUENCE_NODE) {
@@ -505,7 +664,9 @@ static void top_key(struct pctx *x, const char *key, yaml_node_t *k,
 	if (!strcmp(key, "bridges")) {
 		if (want_map(x, v, "'bridges'") > 0)
 			map_each(x, v, "bridge", bridge, NULL);
-	} else if (!strcmp(key, "tunnels") || !strcmp(key, "flows")) {
+	} else if (!strcmp(key, "tunnels")) {
+		err_at(x, k, "'tunnels' belong to a bridge (bridges: NAME: tunnels:)");
+	} else if (!strcmp(key, "flows")) {
 		err_at(x, k, "'%s' is not supported yet", key);
 	} else {
 		err_at(x, k, "unknown key '%.40s' (bridges)", key);
@@ -659,6 +820,7 @@ void config_free(struct xvs_config *cfg)
 
 	for (i = 0; i < cfg->nbridges; i++) {
 		free(cfg->bridges[i].ports);
+		free(cfg->bridges[i].tunnels);
 		free(cfg->bridges[i].fdb);
 	}
 	free(cfg->bridges);

@@ -37,6 +37,7 @@
 #include "maps/vlan.h"
 #include "maps/port.h"
 #include "maps/fdb.h"
+#include "maps/tunnel.h"
 
 #define CONFIG_MAX_ERRORS	100
 #define CONFIG_MAX_SIZE		(4 << 20)	/* bytes of YAML */
@@ -58,10 +59,23 @@ struct config_port {
 	struct config_pos pos;
 };
 
+/* A GRE tunnel port (maps/tunnel.h); its name is a port name. */
+struct config_tunnel {
+	char name[CONFIG_IFNAMSIZ];
+	__be32 remote;
+	__be32 local;			/* 0: not given (the route's source) */
+	int has_key;
+	__u32 key;			/* host order */
+	__u32 ttl;			/* 1..255, default 64 */
+	int tos;			/* 0..255 (default 0), -1: inherit */
+	struct xvs_port_vlan vlan;	/* default: trunk of every VLAN */
+	struct config_pos pos;
+};
+
 struct config_fdb {
 	__u8 mac[XVS_ETH_ALEN];
 	__u16 vlan;			/* default: the port's untagged VLAN */
-	char port[CONFIG_IFNAMSIZ];
+	char port[CONFIG_IFNAMSIZ];	/* a port's or a tunnel's name */
 	struct config_pos pos;
 };
 
@@ -71,6 +85,8 @@ struct config_bridge {
 	__u32 mac_limit;		/* 0 = not given, left as is */
 	struct config_port *ports;
 	int nports;
+	struct config_tunnel *tunnels;
+	int ntunnels;
 	struct config_fdb *fdb;
 	int nfdb;
 	struct config_pos pos;
@@ -113,18 +129,23 @@ struct snapshot_fdb {
 };
 
 /* Read from the pinned maps.  Ports carry their interface's current name
- * (the one in the map if it is gone); fdb holds the static entries users
+ * (the one in the map if it is gone); tunnel ports are among them (flag
+ * XVS_PORT_F_TUNNEL), their tunnels in tunnels[]; underlays are not (no
+ * bridge's, and made by the tunnels).  fdb holds the static entries users
  * added (not a host port's own MAC, which attach makes).
  */
 struct xvs_snapshot {
 	struct xvs_bridge bridges[XVS_MAX_BRIDGES];	/* by id; name "" unused */
 	struct xvs_port ports[XVS_MAX_PORTS];		/* sorted by name */
 	int nports;
+	struct xvs_tunnel tunnels[XVS_MAX_TUNNELS];	/* any order */
+	int ntunnels;
 	struct snapshot_fdb *fdb;
 	int nfdb;
 };
 
-int snapshot_read(int ports_fd, int bridges_fd, int fdb_fd,
+/* tunnels_fd < 0: no tunnels (pins from before them). */
+int snapshot_read(int ports_fd, int bridges_fd, int fdb_fd, int tunnels_fd,
 		  struct xvs_snapshot *s);
 void snapshot_free(struct xvs_snapshot *s);
 

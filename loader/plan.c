@@ -10,12 +10,20 @@
  *
  *   1. static MAC entries the file drops       fdb_del     | fdb_add
  *   2. ports that go, or must be re-attached   detach      | attach, port_set, fdb_add
- *      (another bridge, hook, xdp-mode, host)
+ *      (another bridge, hook, xdp-mode, host);
+ *      tunnels that go, or must be made again  tunnel_del  | tunnel_add, port_set, fdb_add
+ *      (another bridge, address, key, ttl, tos)
  *   3. bridges that go                         bridge_del  | bridge_set
  *   4. bridges that come or change             bridge_set  | bridge_del or bridge_set
- *   5. ports that come                         attach      | detach
+ *   5. ports and tunnels that come             attach      | detach
+ *                                              tunnel_add  | tunnel_del
  *   6. VLANs that change                       port_set    | port_set
  *   7. static MAC entries that come or move    fdb_add     | fdb_del or fdb_add
+ *
+ * A tunnel port is a port by name (its VLANs, the fdb entries behind it);
+ * what tunnel_add sets is compared with the snapshot's xvs_tunnels
+ * entry.  A tunnel whose local address the file leaves out matches one
+ * made without it, whatever address the route gives it now.
  *
  * Only what differs gets a step, so a port whose settings stay is never
  * touched and its traffic goes on.  `auto` settings in the file match
@@ -27,10 +35,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 
 #include "config.h"
 #include "names.h"
+#include "tunnel.h"
 #include "util.h"
 
 /* --- snapshot -------------------------------------------------------- */
@@ -60,7 +70,7 @@ static int snap_fdb_add(struct xvs_snapshot *s, const struct xvs_fdb_key *k,
 	return 0;
 }
 
-int snapshot_read(int ports_fd, int bridges_fd, int fdb_fd,
+int snapshot_read(int ports_fd, int bridges_fd, int fdb_fd, int tunnels_fd,
 		  struct xvs_snapshot *s)
 {
 	__u32 key, next, *prev = NULL, id;
@@ -78,11 +88,20 @@ int snapshot_read(int ports_fd, int bridges_fd, int fdb_fd,
 		key = next;
 		prev = &key;
 		p = &s->ports[s->nports];
-		if (bpf_map_lookup_elem(ports_fd, &key, p))
+		if (bpf_map_lookup_elem(ports_fd, &key, p) ||
+		    (p->flags & XVS_PORT_F_UNDERLAY))
 			continue;
-		if (if_indextoname(p->ifindex, name))
+		if (p->ifindex < XVS_VPORT_BASE && if_indextoname(p->ifindex, name))
 			snprintf(p->name, sizeof(p->name), "%s", name);
 		s->nports++;
+	}
+	prev = NULL;
+	while (tunnels_fd >= 0 && s->ntunnels < XVS_MAX_TUNNELS &&
+	       !bpf_map_get_next_key(tunnels_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(tunnels_fd, &key, &s->tunnels[s->ntunnels]))
+			s->ntunnels++;
 	}
 	qsort(s->ports, s->nports, sizeof(s->ports[0]), port_name_cmp);
 	while (!err && !bpf_map_get_next_key(fdb_fd, fprev, &fnext)) {
@@ -121,6 +140,17 @@ static const struct xvs_port *snap_port_by_index(const struct xvs_snapshot *s,
 	for (i = 0; i < s->nports; i++)
 		if (s->ports[i].ifindex == ifindex)
 			return &s->ports[i];
+	return NULL;
+}
+
+static const struct xvs_tunnel *snap_tunnel(const struct xvs_snapshot *s,
+					     __u32 vport)
+{
+	int i;
+
+	for (i = 0; i < s->ntunnels; i++)
+		if (s->tunnels[i].vport == vport)
+			return &s->tunnels[i];
 	return NULL;
 }
 
@@ -213,6 +243,49 @@ static json_object *req_port_set(const char *iface, const struct xvs_port_vlan *
 	if (trunks)
 		req_str(r, "trunks", trunks);
 	free(trunks);
+	return r;
+}
+
+/* A tunnel_add as the file says it, or as the snapshot has it. */
+static json_object *req_tunnel_add(const char *bridge, const char *name,
+				   __be32 remote, __be32 local, int has_key,
+				   __u32 key, __u32 ttl, int tos, const char *hook)
+{
+	json_object *r = req_new("tunnel_add");
+	char a[IPV4_STRLEN];
+
+	req_str(r, "name", name);
+	req_str(r, "bridge", bridge);
+	req_str(r, "remote", ipv4_fmt(remote, a));
+	if (local)
+		req_str(r, "local", ipv4_fmt(local, a));
+	if (has_key)
+		req_int(r, "key", key);
+	req_int(r, "ttl", ttl);
+	if (tos < 0)
+		req_str(r, "tos", "inherit");
+	else
+		req_int(r, "tos", tos);
+	if (hook)
+		req_str(r, "uplink_hook", hook);
+	return r;
+}
+
+static json_object *req_tunnel_add_snap(const char *bridge, const char *name,
+					const struct xvs_tunnel *t)
+{
+	return req_tunnel_add(bridge, name, t->remote,
+			      t->flags & TUN_F_LOCAL_AUTO ? 0 : t->local,
+			      t->flags & XVS_TUN_F_KEY, ntohl(t->key), t->ttl,
+			      t->flags & XVS_TUN_F_TOS_INHERIT ? -1 : t->tos,
+			      tun_hook_name(t->flags));
+}
+
+static json_object *req_tunnel_del(const char *name)
+{
+	json_object *r = req_new("tunnel_del");
+
+	req_str(r, "name", name);
 	return r;
 }
 
@@ -365,10 +438,55 @@ static const struct config_bridge *cfg_bridge(const struct xvs_config *cfg,
 	return NULL;
 }
 
+static const struct config_tunnel *cfg_tunnel(const struct xvs_config *cfg,
+					      const char *name,
+					      const struct config_bridge **b)
+{
+	int i, j;
+
+	for (i = 0; i < cfg->nbridges; i++)
+		for (j = 0; j < cfg->bridges[i].ntunnels; j++)
+			if (!strcmp(cfg->bridges[i].tunnels[j].name, name)) {
+				*b = &cfg->bridges[i];
+				return &cfg->bridges[i].tunnels[j];
+			}
+	return NULL;
+}
+
+/* Is the running tunnel what tunnel_add would make of the file's? */
+static bool tunnel_same(const struct config_tunnel *c, const struct xvs_tunnel *t)
+{
+	bool auto_local = t->flags & TUN_F_LOCAL_AUTO;
+
+	return t->remote == c->remote &&
+	       (c->local ? !auto_local && t->local == c->local : auto_local) &&
+	       !!(t->flags & XVS_TUN_F_KEY) == !!c->has_key &&
+	       (!c->has_key || ntohl(t->key) == c->key) && t->ttl == c->ttl &&
+	       (c->tos < 0 ? !!(t->flags & XVS_TUN_F_TOS_INHERIT) :
+		!(t->flags & XVS_TUN_F_TOS_INHERIT) && t->tos == c->tos);
+}
+
+static enum port_fate tunnel_fate(const struct planner *pl, const struct xvs_port *p)
+{
+	const struct xvs_tunnel *t = snap_tunnel(pl->s, p->ifindex);
+	const struct config_bridge *b;
+	const struct config_tunnel *c = cfg_tunnel(pl->cfg, p->name, &b);
+
+	if (!c)
+		return PORT_DETACH;
+	if (!t || strcmp(b->name, snap_bridge(pl->s, p->bridge)) || !tunnel_same(c, t))
+		return PORT_REATTACH;
+	return PORT_KEEP;
+}
+
 static enum port_fate port_fate(const struct planner *pl, const struct xvs_port *p)
 {
 	const struct config_bridge *b;
-	const struct config_port *c = cfg_port(pl->cfg, p->name, &b);
+	const struct config_port *c;
+
+	if (p->flags & XVS_PORT_F_TUNNEL)
+		return tunnel_fate(pl, p);
+	c = cfg_port(pl->cfg, p->name, &b);
 
 	if (!c)
 		return PORT_DETACH;
@@ -381,13 +499,19 @@ static enum port_fate port_fate(const struct planner *pl, const struct xvs_port 
 static void undo_detach(const struct planner *pl, struct plan_step *st,
 			const struct xvs_port *p)
 {
+	const struct xvs_tunnel *t = snap_tunnel(pl->s, p->ifindex);
 	const struct snapshot_fdb *f;
 	int i;
 
-	undo_add(st, req_attach(snap_bridge(pl->s, p->bridge), p->name,
-				p->flags & XVS_PORT_F_XDP ? "xdp" : "tc",
-				p->flags & XVS_PORT_F_XDP_NATIVE ? "native" : "skb",
-				!!(p->flags & XVS_PORT_F_HOST)));
+	if (p->flags & XVS_PORT_F_TUNNEL) {
+		if (t)
+			undo_add(st, req_tunnel_add_snap(snap_bridge(pl->s, p->bridge),
+							 p->name, t));
+	} else
+		undo_add(st, req_attach(snap_bridge(pl->s, p->bridge), p->name,
+					p->flags & XVS_PORT_F_XDP ? "xdp" : "tc",
+					p->flags & XVS_PORT_F_XDP_NATIVE ? "native" : "skb",
+					!!(p->flags & XVS_PORT_F_HOST)));
 	if (!vlan_default(&p->vlan))
 		undo_add(st, req_port_set(p->name, &p->vlan));
 	for (i = 0; i < pl->s->nfdb; i++) {
@@ -441,6 +565,13 @@ static void plan_detach(struct planner *pl)
 		fate = port_fate(pl, p);
 		if (fate == PORT_KEEP)
 			continue;
+		if (p->flags & XVS_PORT_F_TUNNEL) {
+			st = step_add(pl->p, req_tunnel_del(p->name), "- tunnel %s from %s%s",
+				      p->name, snap_bridge(pl->s, p->bridge),
+				      fate == PORT_REATTACH ? ", added again below" : "");
+			undo_detach(pl, st, p);
+			continue;
+		}
 		st = step_add(pl->p, req_detach(p->name), "- detach %s from %s (hook %s)%s",
 			      p->name, snap_bridge(pl->s, p->bridge),
 			      port_hook_name(p->flags),
@@ -523,6 +654,45 @@ static void plan_port(struct planner *pl, const struct config_bridge *b,
 	undo_add(st, req_port_set(c->iface, &p->vlan));
 }
 
+/* 5 and 6 for a tunnel: it comes, or its VLANs change. */
+static void plan_tunnel(struct planner *pl, const struct config_bridge *b,
+			const struct config_tunnel *c)
+{
+	const struct xvs_port *p = snap_port(pl->s, c->name);
+	static const struct xvs_port_vlan def;
+	char ra[IPV4_STRLEN], la[IPV4_STRLEN], key[24] = "";
+	struct plan_step *st;
+	char *from, *to;
+
+	if (!p || !(p->flags & XVS_PORT_F_TUNNEL) || port_fate(pl, p) != PORT_KEEP) {
+		to = vlan_desc(&c->vlan);
+		if (c->has_key)
+			snprintf(key, sizeof(key), ", key %u", c->key);
+		st = step_add(pl->p, req_tunnel_add(b->name, c->name, c->remote, c->local,
+						    c->has_key, c->key, c->ttl, c->tos,
+						    NULL),
+			      "+ tunnel %s on %s (remote %s%s%s%s, vlan %s)", c->name,
+			      b->name, ipv4_fmt(c->remote, ra), c->local ? ", local " : "",
+			      c->local ? ipv4_fmt(c->local, la) : "", key, to ?: "?");
+		free(to);
+		undo_add(st, req_tunnel_del(c->name));
+		if (vlan_default(&c->vlan))
+			return;
+		st = step_add(pl->p, req_port_set(c->name, &c->vlan), NULL);
+		undo_add(st, req_port_set(c->name, &def));
+		return;
+	}
+	if (vlan_equal(&p->vlan, &c->vlan))
+		return;
+	from = vlan_desc(&p->vlan);
+	to = vlan_desc(&c->vlan);
+	st = step_add(pl->p, req_port_set(c->name, &c->vlan),
+		      "~ port %s: vlan %s -> %s", c->name, from ?: "?", to ?: "?");
+	free(from);
+	free(to);
+	undo_add(st, req_port_set(c->name, &p->vlan));
+}
+
 /* 7: static entries that come, or move to another port. */
 static void plan_fdb_add(struct planner *pl, const struct config_bridge *b,
 			 const struct config_fdb *f)
@@ -563,9 +733,12 @@ int plan_build(const struct xvs_config *cfg, const struct xvs_snapshot *s,
 	plan_fdb_del(&pl);
 	plan_detach(&pl);
 	plan_bridges(&pl);
-	for (i = 0; i < cfg->nbridges; i++)
+	for (i = 0; i < cfg->nbridges; i++) {
 		for (j = 0; j < cfg->bridges[i].nports; j++)
 			plan_port(&pl, &cfg->bridges[i], &cfg->bridges[i].ports[j]);
+		for (j = 0; j < cfg->bridges[i].ntunnels; j++)
+			plan_tunnel(&pl, &cfg->bridges[i], &cfg->bridges[i].tunnels[j]);
+	}
 	for (i = 0; i < cfg->nbridges; i++)
 		for (j = 0; j < cfg->bridges[i].nfdb; j++)
 			plan_fdb_add(&pl, &cfg->bridges[i], &cfg->bridges[i].fdb[j]);
@@ -633,19 +806,43 @@ static void put_name(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void export_port(FILE *f, const struct xvs_port *p)
+static void export_vlan(FILE *f, const struct xvs_port_vlan *v)
 {
-	const struct xvs_port_vlan *v = &p->vlan;
 	char *trunks = trunks_str(v);
 
-	fputs("      ", f);
-	put_name(f, p->name);
-	fprintf(f, ":\n        vlan-mode: %s\n", vlan_mode_name(v->mode));
+	fprintf(f, "        vlan-mode: %s\n", vlan_mode_name(v->mode));
 	if (v->mode != XVS_VLAN_TRUNK)
 		fprintf(f, "        tag: %u\n", v->tag);
 	if (trunks)
 		fprintf(f, "        trunks: \"%s\"\n", trunks);
 	free(trunks);
+}
+
+static void export_tunnel(FILE *f, const struct xvs_port *p, const struct xvs_tunnel *t)
+{
+	char a[IPV4_STRLEN];
+
+	fputs("      ", f);
+	put_name(f, p->name);
+	fprintf(f, ":\n        remote: %s\n", ipv4_fmt(t->remote, a));
+	if (!(t->flags & TUN_F_LOCAL_AUTO))
+		fprintf(f, "        local: %s\n", ipv4_fmt(t->local, a));
+	if (t->flags & XVS_TUN_F_KEY)
+		fprintf(f, "        key: %u\n", ntohl(t->key));
+	fprintf(f, "        ttl: %u\n", t->ttl);
+	if (t->flags & XVS_TUN_F_TOS_INHERIT)
+		fputs("        tos: inherit\n", f);
+	else
+		fprintf(f, "        tos: %u\n", t->tos);
+	export_vlan(f, &p->vlan);
+}
+
+static void export_port(FILE *f, const struct xvs_port *p)
+{
+	fputs("      ", f);
+	put_name(f, p->name);
+	fputs(":\n", f);
+	export_vlan(f, &p->vlan);
 	if (p->flags & XVS_PORT_F_XDP)
 		fprintf(f, "        hook: xdp\n        xdp-mode: %s\n",
 			p->flags & XVS_PORT_F_XDP_NATIVE ? "native" : "skb");
@@ -669,17 +866,26 @@ static void export_bridge(FILE *f, const struct xvs_snapshot *s, __u32 id)
 	struct snapshot_fdb *fdb = malloc((s->nfdb + 1) * sizeof(*fdb));
 	const struct xvs_port *p;
 	char mac[MAC_STRLEN];
-	int i, n = 0, ports = 0;
+	const struct xvs_tunnel *t;
+	int i, n = 0, ports = 0, tunnels = 0;
 
 	fputs("  ", f);
 	put_name(f, b->name);
 	fprintf(f, ":\n    ageing: %u\n    mac-limit: %u\n", b->ageing_s, b->mac_limit);
 	for (i = 0; i < s->nports; i++) {
-		if (s->ports[i].bridge != id)
+		if (s->ports[i].bridge != id || (s->ports[i].flags & XVS_PORT_F_TUNNEL))
 			continue;
 		if (!ports++)
 			fputs("    ports:\n", f);
 		export_port(f, &s->ports[i]);
+	}
+	for (i = 0; i < s->nports; i++) {
+		t = snap_tunnel(s, s->ports[i].ifindex);
+		if (s->ports[i].bridge != id || !(s->ports[i].flags & XVS_PORT_F_TUNNEL) || !t)
+			continue;
+		if (!tunnels++)
+			fputs("    tunnels:\n", f);
+		export_tunnel(f, &s->ports[i], t);
 	}
 	for (i = 0; fdb && i < s->nfdb; i++)
 		if (s->fdb[i].key.bridge == id && snap_port_by_index(s, s->fdb[i].ifindex))

@@ -121,7 +121,7 @@ static int apply_config(struct xvsd *d)
 		config_free(&cfg);
 		return 2;
 	}
-	e = snapshot_read(d->ports_fd, d->bridges_fd, d->fdb_fd, &snap);
+	e = snapshot_read(d->ports_fd, d->bridges_fd, d->fdb_fd, d->tunnels_fd, &snap);
 	if (!e)
 		e = plan_build(&cfg, &snap, &plan);
 	config_free(&cfg);

@@ -19,7 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include "loader/config.h"
+#include "loader/tunnel.h"
 #include "loader/util.h"
 
 static bool fake_exists(const char *name)
@@ -62,7 +65,7 @@ static const struct bad_case bad[] = {
 	{ "bad_unknown_top", "bridges: {}\nbridgez: {}\n",
 	  "t.yaml:2:1: unknown key 'bridgez' (bridges)\n" },
 	{ "bad_tunnels_flows", "tunnels: {gre0: {}}\nflows: []\nbridges: {}\n",
-	  "t.yaml:1:1: 'tunnels' is not supported yet\n"
+	  "t.yaml:1:1: 'tunnels' belong to a bridge (bridges: NAME: tunnels:)\n"
 	  "t.yaml:2:1: 'flows' is not supported yet\n" },
 	{ "bad_bridges_type", "bridges: [br0]\n",
 	  "t.yaml:1:10: 'bridges' must be a mapping\n" },
@@ -74,7 +77,7 @@ static const struct bad_case bad[] = {
 	  "    colour: blue\n",
 	  "t.yaml:3:13: 'ageing' must be an integer from 1 to 1000000\n"
 	  "t.yaml:4:16: 'mac-limit' must be an integer from 1 to 1048576\n"
-	  "t.yaml:5:5: unknown bridge key 'colour' (ageing, mac-limit, ports, fdb)\n" },
+	  "t.yaml:5:5: unknown bridge key 'colour' (ageing, mac-limit, ports, tunnels, fdb)\n" },
 	{ "bad_types",
 	  "bridges:\n"
 	  "  br0:\n"
@@ -184,6 +187,46 @@ static const struct bad_case bad[] = {
 	  "t.yaml:4:12: 'ports' must be a mapping\n"
 	  "t.yaml:5:10: 'fdb' must be a list of {mac, port, vlan}\n"
 	  "t.yaml:8:13: a port must be a mapping\n" },
+	{ "bad_tunnels",
+	  "bridges:\n"
+	  "  br0:\n"
+	  "    ports:\n"
+	  "      eth0: {}\n"
+	  "    tunnels:\n"
+	  "      gre0: {remote: 10.0.0.300, key: -1, ttl: 0, tos: 256}\n"
+	  "      gre1: {local: 192.0.2.1}\n"
+	  "      eth0: {remote: 192.0.2.2}\n"
+	  "      gre2: {remote: 224.0.0.1, colour: red}\n"
+	  "      gre3: {remote: 192.0.2.9, key: 5, vlan-mode: access}\n"
+	  "      gre4: {remote: 192.0.2.9, key: 5}\n"
+	  "      gre5: {remote: 192.0.2.9, local: 192.0.2.9}\n"
+	  "      gre6: access\n"
+	  "      gre7: {remote: 192.0.2.7, ttl: \"64\", tos: inherits}\n"
+	  "    fdb:\n"
+	  "      - {mac: \"02:00:00:00:00:01\", port: gre3}\n"
+	  "      - {mac: \"02:00:00:00:00:02\", port: gre9}\n"
+	  "  br1:\n"
+	  "    tunnels:\n"
+	  "      gre4: {remote: 192.0.2.8}\n"
+	  "    ports:\n"
+	  "      gre0: {}\n",
+	  "t.yaml:6:22: 'remote' must be an IPv4 address such as 192.0.2.1\n"
+	  "t.yaml:6:39: 'key' must be an integer from 0 to 4294967295\n"
+	  "t.yaml:6:48: 'ttl' must be an integer from 1 to 255\n"
+	  "t.yaml:6:56: 'tos' must be an integer from 0 to 255, or inherit\n"
+	  "t.yaml:7:7: tunnel 'gre1' needs a 'remote' address\n"
+	  "t.yaml:8:7: tunnel 'eth0' is already a port of bridge br0 (line 4)\n"
+	  "t.yaml:9:22: 'remote' 224.0.0.1 is not a unicast address\n"
+	  "t.yaml:9:33: unknown tunnel key 'colour' (remote, local, key, ttl, tos, vlan-mode, tag, trunks)\n"
+	  "t.yaml:10:52: vlan-mode access needs a 'tag' (1 to 4094)\n"
+	  "t.yaml:11:7: tunnel 'gre4' has the remote, local address and key of tunnel 'gre3' (line 10)\n"
+	  "t.yaml:12:40: 'local' is the 'remote' address\n"
+	  "t.yaml:13:13: a tunnel must be a mapping\n"
+	  "t.yaml:14:38: 'ttl' must be an integer from 1 to 255\n"
+	  "t.yaml:14:49: 'tos' must be an integer from 0 to 255, or inherit\n"
+	  "t.yaml:17:42: 'gre9' is not a port of bridge br0\n"
+	  "t.yaml:20:7: tunnel 'gre4' is already a tunnel of bridge br0 (line 11)\n"
+	  "t.yaml:22:7: interface 'gre0' is already a tunnel of bridge br0 (line 6)\n" },
 	{ "bad_deep",
 	  "bridges: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
 	  "t.yaml:1:41: nested deeper than the schema allows\n" },
@@ -322,6 +365,44 @@ static void good_no_bridges(void)
 	config_free(&cfg);
 }
 
+static void good_tunnels(void)
+{
+	struct xvs_config cfg = parse_ok(
+		"bridges:\n"
+		"  br0:\n"
+		"    tunnels:\n"
+		"      gre0: {remote: 192.0.2.2, key: 100}\n"
+		"      gre1:\n"
+		"        remote: 192.0.2.3\n"
+		"        local: 192.0.2.1\n"
+		"        key: 4294967295\n"
+		"        ttl: 8\n"
+		"        tos: inherit\n"
+		"        vlan-mode: access\n"
+		"        tag: 10\n"
+		"      gre2: {remote: 192.0.2.2, key: 101, tos: 184}\n"
+		"    fdb:\n"
+		"      - {mac: \"02:00:00:00:00:01\", port: gre1}\n");
+	const struct config_tunnel *t;
+
+	CHECK(cfg.nbridges == 1 && cfg.bridges[0].ntunnels == 3 && cfg.bridges[0].nfdb == 1,
+	      "parsed %d bridges", cfg.nbridges);
+	if (cfg.nbridges != 1 || cfg.bridges[0].ntunnels != 3)
+		goto out;
+	t = cfg.bridges[0].tunnels;
+	CHECK(t[0].remote == htonl(0xc0000202) && !t[0].local && t[0].has_key &&
+	      t[0].key == 100 && t[0].ttl == 64 && t[0].tos == 0 &&
+	      t[0].vlan.mode == XVS_VLAN_TRUNK, "gre0");
+	CHECK(t[1].local == htonl(0xc0000201) && t[1].key == 4294967295U && t[1].ttl == 8 &&
+	      t[1].tos == -1 && t[1].vlan.mode == XVS_VLAN_ACCESS && t[1].vlan.tag == 10,
+	      "gre1");
+	CHECK(t[2].tos == 184, "gre2 tos %d", t[2].tos);
+	CHECK(cfg.bridges[0].fdb[0].vlan == 10, "fdb vlan %u (gre1's untagged VLAN)",
+	      cfg.bridges[0].fdb[0].vlan);
+out:
+	config_free(&cfg);
+}
+
 /* --- plans ------------------------------------------------------------- */
 
 /* A running switch: br0 (id 1, 300 s, 8192) with ports
@@ -365,6 +446,41 @@ static void snap_make(struct xvs_snapshot *s)
 	s->nfdb = 1;
 }
 
+/* snap_make() and a tunnel: gre0 (port 4) on br0 to 192.0.2.2 with key
+ * 100, no local address given, access 10, a static entry 02::7 behind it.
+ * (Last among the ports, where snapshot_read() would sort it by name.)
+ */
+static void snap_make_tun(struct xvs_snapshot *s)
+{
+	static struct snapshot_fdb fdb[2];
+	struct xvs_port *p;
+	struct xvs_tunnel *t;
+
+	snap_make(s);
+	p = &s->ports[s->nports++];
+	strcpy(p->name, "gre0");
+	p->ifindex = XVS_VPORT_BASE;
+	p->bridge = 1;
+	p->port_no = 4;
+	p->flags = XVS_PORT_F_TUNNEL;
+	p->vlan.mode = XVS_VLAN_ACCESS;
+	p->vlan.tag = 10;
+	t = &s->tunnels[s->ntunnels++];
+	t->vport = XVS_VPORT_BASE;
+	t->flags = XVS_TUN_F_KEY | XVS_TUN_F_RESOLVED | TUN_F_LOCAL_AUTO;
+	t->remote = htonl(0xc0000202);
+	t->local = htonl(0xc0000201);	/* what the route gave it */
+	t->key = htonl(100);
+	t->ttl = 64;
+	fdb[0] = s->fdb[0];
+	fdb[1].key.bridge = 1;
+	fdb[1].key.vlan = 10;
+	mac_parse("02:00:00:00:00:07", fdb[1].key.mac);
+	fdb[1].ifindex = XVS_VPORT_BASE;
+	s->fdb = fdb;
+	s->nfdb = 2;
+}
+
 #define SAME_AS_SNAP \
 	"bridges:\n" \
 	"  br0:\n" \
@@ -375,13 +491,21 @@ static void snap_make(struct xvs_snapshot *s)
 	"    fdb:\n" \
 	"      - {mac: \"02:00:00:00:00:01\", port: tap0}\n"
 
+/* The fdb list is last in SAME_AS_SNAP: entries can follow it. */
+#define SAME_AS_SNAP_TUN \
+	SAME_AS_SNAP \
+	"      - {mac: \"02:00:00:00:00:07\", port: gre0}\n" \
+	"    tunnels:\n" \
+	"      gre0: {remote: 192.0.2.2, key: 100, vlan-mode: access, tag: 10}\n"
+
 static const struct plan_case {
 	const char *name;
 	const char *yaml;
 	const char *lines;	/* the plan's shown lines, '\n' after each */
 	int steps;		/* requests in all, shown or not */
+	bool tun;		/* against snap_make_tun() */
 } plans[] = {
-	{ "plan_nothing", SAME_AS_SNAP, "", 0 },
+	{ "plan_nothing", SAME_AS_SNAP, "", 0, false },
 	{ "plan_vlan_change",
 	  "bridges:\n"
 	  "  br0:\n"
@@ -392,12 +516,12 @@ static const struct plan_case {
 	  "    fdb:\n"
 	  "      - {mac: \"02:00:00:00:00:01\", port: tap0}\n",
 	  "~ port tap1: vlan access 20 -> access 30\n"
-	  "~ port eth0: vlan trunk 10,20 -> trunk 10,20,30\n", 2 },
+	  "~ port eth0: vlan trunk 10,20 -> trunk 10,20,30\n", 2, false },
 	{ "plan_remove_everything", "bridges: {}\n",
 	  "- detach eth0 from br0 (hook xdp-native)\n"
 	  "- detach tap0 from br0 (hook tc)\n"
 	  "- detach tap1 from br0 (hook tc)\n"
-	  "- bridge br0\n", 4 },
+	  "- bridge br0\n", 4, false },
 	{ "plan_reattach_and_add",
 	  "bridges:\n"
 	  "  br0:\n"
@@ -419,7 +543,7 @@ static const struct plan_case {
 	  "+ attach tap0 to br0 (hook xdp, vlan access 10)\n"
 	  "+ attach tap1 to br1 (hook auto, vlan access 20)\n"
 	  "+ attach tap9 to br1 (hook auto, vlan trunk all)\n"
-	  "+ fdb 02:00:00:00:00:09 vlan 0 on tap9\n", 10 },
+	  "+ fdb 02:00:00:00:00:09 vlan 0 on tap9\n", 10, false },
 	{ "plan_fdb_moves",
 	  "bridges:\n"
 	  "  br0:\n"
@@ -431,20 +555,54 @@ static const struct plan_case {
 	  "      - {mac: \"02:00:00:00:00:01\", port: tap1, vlan: 10}\n",
 	  "- detach eth0 from br0 (hook xdp-native), attached again below\n"
 	  "+ attach eth0 to br0 (hook auto, not host, vlan trunk 10,20)\n"
-	  "~ fdb 02:00:00:00:00:01 vlan 10 on tap1 (was on tap0)\n", 4 },
+	  "~ fdb 02:00:00:00:00:01 vlan 10 on tap1 (was on tap0)\n", 4, false },
+	{ "plan_tunnel_nothing",
+	  SAME_AS_SNAP_TUN, "", 0, true },
+	{ "plan_tunnel_vlan",
+	  SAME_AS_SNAP
+	  "    tunnels:\n"
+	  "      gre0: {remote: 192.0.2.2, key: 100, vlan-mode: access, tag: 20}\n",
+	  "- fdb 02:00:00:00:00:07 vlan 10 on gre0 (bridge br0)\n"
+	  "~ port gre0: vlan access 10 -> access 20\n", 2, true },
+	{ "plan_tunnel_changes",
+	  SAME_AS_SNAP
+	  "      - {mac: \"02:00:00:00:00:07\", port: gre0}\n"
+	  "    tunnels:\n"
+	  "      gre0: {remote: 192.0.2.2, key: 200, vlan-mode: access, tag: 10}\n",
+	  "- tunnel gre0 from br0, added again below\n"
+	  "+ tunnel gre0 on br0 (remote 192.0.2.2, key 200, vlan access 10)\n"
+	  "+ fdb 02:00:00:00:00:07 vlan 10 on gre0\n", 4, true },
+	{ "plan_tunnel_local_given",
+	  SAME_AS_SNAP
+	  "    tunnels:\n"
+	  "      gre0: {remote: 192.0.2.2, local: 192.0.2.1, key: 100, vlan-mode: access, tag: 10}\n"
+	  "      gre1: {remote: 192.0.2.3, ttl: 3, tos: inherit}\n",
+	  "- tunnel gre0 from br0, added again below\n"
+	  "+ tunnel gre0 on br0 (remote 192.0.2.2, local 192.0.2.1, key 100, vlan access 10)\n"
+	  "+ tunnel gre1 on br0 (remote 192.0.2.3, vlan trunk all)\n", 4, true },
+	{ "plan_tunnel_removed",
+	  "bridges: {}\n",
+	  "- detach eth0 from br0 (hook xdp-native)\n"
+	  "- detach tap0 from br0 (hook tc)\n"
+	  "- detach tap1 from br0 (hook tc)\n"
+	  "- tunnel gre0 from br0\n"
+	  "- bridge br0\n", 5, true },
 };
 
 static void run_plan(const struct plan_case *c)
 {
 	struct xvs_config cfg = parse_ok(c->yaml);
-	struct xvs_snapshot s;
+	static struct xvs_snapshot s;
 	struct plan p;
 	size_t len = 0;
 	char *got;
 	FILE *f;
 	int i;
 
-	snap_make(&s);
+	if (c->tun)
+		snap_make_tun(&s);
+	else
+		snap_make(&s);
 	CHECK(plan_build(&cfg, &s, &p) == 0, "plan_build");
 	f = open_memstream(&got, &len);
 	for (i = 0; i < p.n; i++)
@@ -463,7 +621,7 @@ static void run_plan(const struct plan_case *c)
 
 static void export_round_trip(void)
 {
-	struct xvs_snapshot s;
+	static struct xvs_snapshot s;
 	struct xvs_config cfg;
 	struct plan p = {};
 	size_t len = 0;
@@ -497,6 +655,35 @@ static void export_round_trip(void)
 	free(yaml);
 }
 
+/* Tunnels (their VLANs, the entries behind them) export and come back. */
+static void export_tunnels(void)
+{
+	static struct xvs_snapshot s;
+	struct xvs_config cfg;
+	struct plan p = {};
+	size_t len = 0;
+	char *yaml;
+	FILE *f;
+
+	snap_make_tun(&s);
+	s.tunnels[0].flags |= XVS_TUN_F_TOS_INHERIT;
+	f = open_memstream(&yaml, &len);
+	CHECK(config_export(&s, f) == 0, "export");
+	fclose(f);
+	CHECK(strstr(yaml, "    tunnels:\n      gre0:\n        remote: 192.0.2.2\n"
+			   "        key: 100\n        ttl: 64\n        tos: inherit\n"
+			   "        vlan-mode: access\n        tag: 10\n"),
+	      "tunnel not exported as expected:\n%s", yaml);
+	CHECK(!strstr(yaml, "local:"), "an address the route chose is exported:\n%s", yaml);
+	cfg = parse_ok(yaml);
+	if (!cfg.nerrors)
+		CHECK(plan_build(&cfg, &s, &p) == 0 && p.n == 0,
+		      "export plans to %d steps:\n%s", p.n, yaml);
+	plan_free(&p);
+	config_free(&cfg);
+	free(yaml);
+}
+
 /* --- the runner -------------------------------------------------------- */
 
 static void run_bad_n(int i) { run_bad(&bad[i]); }
@@ -517,6 +704,8 @@ int main(int argc, char **argv)
 		{ "good_anchors", good_anchors, NULL, 0 },
 		{ "good_no_bridges", good_no_bridges, NULL, 0 },
 		{ "export_round_trip", export_round_trip, NULL, 0 },
+		{ "good_tunnels", good_tunnels, NULL, 0 },
+		{ "export_tunnels", export_tunnels, NULL, 0 },
 	};
 	struct tcase all[64];
 	int n = 0, i, planned = 0, failed = 0, k = 0;
