@@ -69,7 +69,9 @@ static __always_inline int ctx_hw_tagged(const xvs_ctx_t *ctx)
  * tag; the inner addresses and EtherType are then written over the outer
  * ones, and an inner tag becomes the skb's, where the pipeline expects a
  * received tag.  The GSO size stays: the segments can only be smaller.
- * skb->protocol stays the outer one; every way out of the switch (a
+ * A checksum the receive path verified stays verified: GRE (without its
+ * own checksum, which we refuse) adds no checksum level, so the first one
+ * is the inner packet's.  skb->protocol stays the outer one; every way out of the switch (a
  * transmit to a port's peer, a delivery into a stack) sets it anew.
  */
 static __always_inline int ctx_tun_decap(xvs_ctx_t *ctx, __u32 hlen)
@@ -99,7 +101,8 @@ static __always_inline int ctx_tun_decap(xvs_ctx_t *ctx, __u32 hlen)
 		cut += XVS_VLAN_HLEN;
 	}
 	if (bpf_skb_adjust_room(ctx, -(__s32)cut, BPF_ADJ_ROOM_MAC,
-				BPF_F_ADJ_ROOM_FIXED_GSO))
+				BPF_F_ADJ_ROOM_FIXED_GSO |
+				BPF_F_ADJ_ROOM_NO_CSUM_RESET))
 		return -XVS_DROP_TUN_TRUNCATED;
 	eth = ctx_data(ctx);
 	if ((void *)(eth + 1) > ctx_data_end(ctx))
