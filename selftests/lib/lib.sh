@@ -124,6 +124,17 @@ ping_ok() {	# ping_ok STATION IP
 	in_ns "$(ns_of "$1")" ping -c 2 -i 0.2 -W 2 -q "$2" >/dev/null 2>&1
 }
 
+# iperf_ok FROM TO IP SECONDS: an iperf3 TCP run from station FROM to
+# station TO (at IP) completes; its summary lines are printed.
+iperf_ok() {
+	local out
+	bg in_ns "$(ns_of "$2")" iperf3 -s -1 -p 5201
+	wait_for 5 in_ns "$(ns_of "$2")" bash -c "ss -ltn | grep -q :5201"
+	out=$(in_ns "$(ns_of "$1")" timeout 20 iperf3 -c "$3" -p 5201 -t "$4" -f m 2>&1)
+	echo "$out" | grep -E "sender|receiver"
+	echo "$out" | grep -q receiver
+}
+
 # bg [sw | in_ns NS] CMD...: start CMD in the background (in the switch's
 # or a station's namespace), killed on exit.  The subshell execs nsenter,
 # which execs CMD, so $! is CMD's own pid.
