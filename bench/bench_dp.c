@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * bench/bench_dp.c - what an 802.1Q tag push and pop cost the datapath.
+ * bench/bench_dp.c - what an 802.1Q tag push and pop, and a GRE
+ * encapsulation and decapsulation, cost the datapath.
  *
- * One known-unicast forward p0 -> p1 through the real fast path, four ways
- * (port VLAN modes as in maps/vlan.h):
+ * One known-unicast forward p0 -> p1 through the real fast path, six ways
+ * (port VLAN modes as in maps/vlan.h, tunnels as in maps/tunnel.h):
  *   plain     trunk -> trunk, untagged frame: no tag work (the baseline)
  *   push      access 10 -> trunk: tag pushed at ingress, kept at egress
  *   pop       trunk, frame tagged VID 10 -> access 10: popped at egress
  *   push+pop  access 10 -> access 10: pushed at ingress, popped at egress
+ *   encap     trunk p0 -> GRE port T (key): encapsulated, out of p1, the
+ *             underlay T rides on, to the next hop q1
+ *   decap     a GRE packet of T in on p0, now the underlay: stripped,
+ *             the inner frame switched from T to trunk p1
  *
  * BPF_PROG_TEST_RUN with BPF_F_TEST_XDP_LIVE_FRAMES runs xvs_xdp_rx on
  * frames "received" on p0.  Redirects really happen: the xvs_tx devmap runs
@@ -24,6 +29,14 @@
  *                                                              count, drop
  *   p0 ==veth== q0     (p0 only names the ingress; q0 idles)
  *
+ * The tunnel cases change the roles, not the path: in encap the station
+ * is behind T, and xvs_xdp_rx adds the outer headers and redirects to p1
+ * (xvs_xdp_tx lets the underlay's frame go); q1 must see the GRE packet
+ * byte for byte as built here.  In decap xvs_xdp_rx strips the packet
+ * and switches the inner frame to p1 - by itself, since the bridge has
+ * only XDP ports and the tunnel: a packet it passed up would go to p0's
+ * stack and never reach q1, so the count at q1 proves XDP did it all.
+ *
  * All in a private network namespace and pin directory, gone at exit.
  * Scenarios alternate round by round (A B C D A B C D ...); a scenario's
  * figure is the median of its rounds, read as a ratio to plain's (report.h).
@@ -32,6 +45,7 @@
  *
  * Usage: bench_dp [-q] [-r ROUNDS] [-s BYTES] [-c CPU] [-o FILE.json]
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <dirent.h>
 #include <limits.h>
@@ -61,6 +75,7 @@
 #include "maps/port.h"
 #include "maps/fdb.h"
 #include "maps/stats.h"
+#include "maps/tunnel.h"
 #include "bench/bench_sink.h"
 #include "bench/report.h"
 
@@ -69,29 +84,60 @@
 #define MIN_ROUNDS	5
 #define BATCH		64		/* frames per redirect flush (NAPI) */
 #define NSEC		1000000000.0
+#define MTU		1600		/* every veth: a full frame fits in GRE */
+/* The GRE port: its virtual port id and port number, and the tunnel. */
+#define TUN		(XVS_VPORT_BASE + 0)
+#define TUN_NO		3
+#define TUN_KEY		100
+#define TUN_TTL		64
+#define TUN_LOCAL	0xc0000201	/* 192.0.2.1, ours */
+#define TUN_REMOTE	0xc0000202	/* 192.0.2.2, the far end */
+#define TUN_HLEN	XVS_TUN_OVERHEAD(1)	/* outer Ethernet, IPv4, GRE + key */
 
-enum { P0, P1, Q1, NR_IFS };
-static struct { const char *name; __u32 ifindex; } ifs[NR_IFS] = {
-	{ .name = "p0" }, { .name = "p1" }, { .name = "q1" },
+/* p0 and p1 are ports 1 and 2 (port_write()); q0 and q1 their next hops. */
+enum { P0, P1, Q1, Q0, NR_IFS };
+static struct {
+	const char *name;
+	__u8 mac[ETH_ALEN];
+	__u32 ifindex;
+} ifs[NR_IFS] = {
+	{ .name = "p0", .mac = { 0x02, 0, 0, 0, 0x01, 0x00 } },
+	{ .name = "p1", .mac = { 0x02, 0, 0, 0, 0x01, 0x01 } },
+	{ .name = "q1", .mac = { 0x02, 0, 0, 0, 0x02, 0x01 } },
+	{ .name = "q0", .mac = { 0x02, 0, 0, 0, 0x02, 0x00 } },
 };
 
 static const __u8 mac_a[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0a };	/* behind p0 */
 static const __u8 mac_b[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0b };	/* behind p1 */
+static const __u8 mac_t[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0c };	/* behind T */
+
+/* Which port is the tunnel's underlay, if any. */
+enum tun_role {
+	NO_TUN = 0,
+	ENCAP,				/* p1: frames to T leave by it */
+	DECAP,				/* p0: T's packets come in on it */
+};
 
 struct scenario {
 	struct bench_series r;		/* name, what, samples */
 	__u8 in_mode, out_mode;		/* enum xvs_vlan_mode of p0, p1 */
+	__u8 tun;			/* enum tun_role */
 	int tagged_in, tagged_out;	/* tag VID on the frame in, at q1 */
 };
 
 #define SCENARIO(n, w, in, out, tin, tout) \
 	{ .r = { .name = n, .what = w }, .in_mode = XVS_VLAN_##in, \
 	  .out_mode = XVS_VLAN_##out, .tagged_in = tin, .tagged_out = tout }
+#define TUNNEL(n, w, role) \
+	{ .r = { .name = n, .what = w }, .in_mode = XVS_VLAN_TRUNK, \
+	  .out_mode = XVS_VLAN_TRUNK, .tun = role }
 static struct scenario sc[] = {
 	SCENARIO("plain", "trunk -> trunk, untagged: no tag work", TRUNK, TRUNK, 0, 0),
 	SCENARIO("push", "access 10 -> trunk: push at ingress", ACCESS, TRUNK, 0, 1),
 	SCENARIO("pop", "trunk (tag 10) -> access 10: pop at egress", TRUNK, ACCESS, 1, 0),
 	SCENARIO("push+pop", "access 10 -> access 10: push, pop", ACCESS, ACCESS, 0, 0),
+	TUNNEL("encap", "trunk -> GRE port (key): encap, out of underlay p1", ENCAP),
+	TUNNEL("decap", "GRE (key) on underlay p0: decap -> trunk p1", DECAP),
 };
 #define NR_SC ((int)ARRAY_SIZE(sc))
 
@@ -114,9 +160,13 @@ static double ts_ns(clockid_t clk)
 	return ts.tv_sec * NSEC + ts.tv_nsec;
 }
 
-/* A network namespace of our own, and a bpffs to pin in. */
+/* A network namespace of our own, and a bpffs to pin in.  The veths get
+ * the MACs of ifs[] (the tunnel's frames name them) and an MTU with room
+ * for the outer headers (an underlay's MTU has to have it).
+ */
 static int setup_ns(void)
 {
+	char cmd[640], m[NR_IFS][MAC_STRLEN];
 	struct statfs fs;
 	int i;
 
@@ -132,12 +182,17 @@ static int setup_ns(void)
 		pr_err("Couldn't mount bpffs on /sys/fs/bpf: %s", strerror(errno));
 		return -errno;
 	}
+	for (i = 0; i < NR_IFS; i++)
+		mac_fmt(ifs[i].mac, m[i]);
 	/* IPv6 off first: no MLD or router solicitations into the sink. */
-	i = system("for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do "
-		   "[ ! -e $f ] || echo 1 > $f || exit 1; done && "
-		   "ip link add p0 type veth peer name q0 && "
-		   "ip link add p1 type veth peer name q1 && "
-		   "for i in p0 q0 p1 q1; do ip link set $i up || exit 1; done");
+	snprintf(cmd, sizeof(cmd),
+		 "for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do "
+		 "[ ! -e $f ] || echo 1 > $f || exit 1; done && "
+		 "ip link add p0 address %s mtu %d type veth peer name q0 address %s mtu %d && "
+		 "ip link add p1 address %s mtu %d type veth peer name q1 address %s mtu %d && "
+		 "for i in p0 q0 p1 q1; do ip link set $i up || exit 1; done",
+		 m[P0], MTU, m[Q0], MTU, m[P1], MTU, m[Q1], MTU);
+	i = system(cmd);
 	if (i) {
 		pr_err("Couldn't make the veths (status %d)", i);
 		return -EIO;
@@ -209,38 +264,109 @@ static void unpin(void)
 	rmdir(pin_dir);
 }
 
-static int port_write(int i, __u8 mode)
+/* Port i as loader/port.c writes an XDP port: of bridge 1 in VLAN mode
+ * `mode`, or, if `underlay`, of no bridge, the interface a tunnel rides on.
+ */
+static int port_write(int i, __u8 mode, int underlay)
 {
 	struct xvs_port p = {
-		.ifindex = ifs[i].ifindex, .bridge = BRIDGE, .port_no = i + 1,
-		.flags = XVS_PORT_F_XDP | XVS_PORT_F_VETH, .mtu = 1500,
+		.ifindex = ifs[i].ifindex, .bridge = underlay ? 0 : BRIDGE,
+		.port_no = i + 1, .mtu = MTU,
+		.flags = XVS_PORT_F_XDP | XVS_PORT_F_VETH |
+			 (underlay ? XVS_PORT_F_UNDERLAY : 0),
 		.vlan = { .mode = mode, .tag = mode == XVS_VLAN_ACCESS ? VID : 0 },
 	};
 
+	memcpy(p.mac, ifs[i].mac, ETH_ALEN);
 	snprintf(p.name, sizeof(p.name), "%s", ifs[i].name);
 	return bpf_map__update_elem(xdp->maps.xvs_ports, &p.ifindex, sizeof(__u32),
 				    &p, sizeof(p), BPF_ANY);
 }
 
-static int fdb_write(const __u8 *mac, __u16 vlan, int i)
+/* Tunnel T as xvsd writes it once resolved: out of `uplink` (p0 or p1) to
+ * its peer (q0 or q1) as the next hop, by XDP redirect.
+ */
+static int tunnel_write(int uplink)
+{
+	struct xvs_tunnel t = {
+		.vport = TUN, .local = htonl(TUN_LOCAL), .remote = htonl(TUN_REMOTE),
+		.flags = XVS_TUN_F_KEY | XVS_TUN_F_RESOLVED | XVS_TUN_F_UPLINK_XDP,
+		.key = htonl(TUN_KEY), .uplink = ifs[uplink].ifindex, .mtu = MTU,
+		.ttl = TUN_TTL,
+	};
+	__u32 vport = TUN;
+
+	memcpy(t.smac, ifs[uplink].mac, ETH_ALEN);
+	memcpy(t.dmac, ifs[uplink == P1 ? Q1 : Q0].mac, ETH_ALEN);
+	return bpf_map__update_elem(xdp->maps.xvs_tunnels, &vport, sizeof(vport),
+				    &t, sizeof(t), BPF_ANY);
+}
+
+/* The ports' roles in scenario s, rewritten before each of its runs: both
+ * bridge ports in the scenario's VLAN modes, or one of them the underlay
+ * of tunnel T.
+ */
+static int roles_write(const struct scenario *s)
+{
+	int under = s->tun == ENCAP ? P1 : s->tun == DECAP ? P0 : -1;
+
+	return port_write(P0, s->in_mode, under == P0) ?:
+	       port_write(P1, s->out_mode, under == P1) ?:
+	       (under < 0 ? 0 : tunnel_write(under));
+}
+
+static int fdb_write(const __u8 *mac, __u16 vlan, __u32 ifindex)
 {
 	struct xvs_fdb_key k = { .bridge = BRIDGE, .vlan = vlan };
-	struct xvs_fdb_entry e = { .ifindex = ifs[i].ifindex,
-				   .flags = XVS_FDB_F_STATIC };
+	struct xvs_fdb_entry e = { .ifindex = ifindex, .flags = XVS_FDB_F_STATIC };
 
 	memcpy(k.mac, mac, ETH_ALEN);
 	return bpf_map__update_elem(xdp->maps.xvs_fdb, &k, sizeof(k), &e,
 				    sizeof(e), BPF_ANY);
 }
 
-/* Bridge 1 with ports p0 and p1, as loader/port.c makes an XDP port; both
- * stations known in VLAN 0 and VID, so no frame floods or asks to learn.
+/* What tunnel T is in every scenario: a port of bridge 1 (a trunk), the
+ * GRE it receives - to TUN_LOCAL, and from TUN_REMOTE with TUN_KEY - and
+ * station mac_t behind it.  Its uplink and next hop are the scenario's
+ * (tunnel_write()).
+ */
+static int seed_tunnel(void)
+{
+	struct xvs_port p = {
+		.ifindex = TUN, .bridge = BRIDGE, .port_no = TUN_NO,
+		.flags = XVS_PORT_F_TUNNEL, .mtu = MTU - (TUN_HLEN - ETH_HLEN),
+		.vlan = { .mode = XVS_VLAN_TRUNK }, .name = "gre0",
+	};
+	struct xvs_tun_key ours = { .local = htonl(TUN_LOCAL) };
+	struct xvs_tun_key k = {
+		.local = htonl(TUN_LOCAL), .remote = htonl(TUN_REMOTE),
+		.key = htonl(TUN_KEY), .has_key = 1,
+	};
+	__u32 vport = TUN, none = 0;
+
+	return bpf_map__update_elem(xdp->maps.xvs_ports, &vport, sizeof(vport),
+				    &p, sizeof(p), BPF_ANY) ?:
+	       bpf_map__update_elem(xdp->maps.xvs_tun_in, &ours, sizeof(ours),
+				    &none, sizeof(none), BPF_ANY) ?:
+	       bpf_map__update_elem(xdp->maps.xvs_tun_in, &k, sizeof(k),
+				    &vport, sizeof(vport), BPF_ANY) ?:
+	       fdb_write(mac_t, 0, TUN);
+}
+
+/* Bridge 1 with ports p0 and p1, as loader/port.c makes an XDP port, and
+ * tunnel T; the stations known in VLAN 0 and VID, so no frame floods or
+ * asks to learn.  The member list (p0, p1, T) stays as it is when a
+ * scenario makes p0 or p1 the underlay: no scenario floods, and its
+ * counts (the tunnel its only port without XDP, no host port) are what
+ * lets XDP decapsulate by itself.
  */
 static int seed(void)
 {
 	struct xvs_bridge br = { .name = "bench", .id = BRIDGE };
 	struct xvs_flood_key fk = { .bridge = BRIDGE };
-	struct xvs_members m = { .count = 2 };
+	struct xvs_members m = {
+		.count = 3, .skb_count = 1, .tun_count = 1, .ifindex[2] = TUN,
+	};
 	struct bpf_devmap_val v = {
 		.bpf_prog.fd = bpf_program__fd(xdp->progs.xvs_xdp_tx),
 	};
@@ -253,7 +379,7 @@ static int seed(void)
 		return -errno;
 	for (i = P0; i <= P1 && !err; i++) {
 		v.ifindex = m.ifindex[i] = ifs[i].ifindex;
-		err = port_write(i, XVS_VLAN_TRUNK) ?:
+		err = port_write(i, XVS_VLAN_TRUNK, 0) ?:
 		      bpf_map__update_elem(xdp->maps.xvs_tx, &v.ifindex, sizeof(__u32),
 					   &v, sizeof(v), BPF_ANY) ?:
 		      (bpf_map_update_elem(g, &v.ifindex, &v, BPF_ANY) ? -errno : 0);
@@ -264,29 +390,105 @@ static int seed(void)
 				   sizeof(m), BPF_ANY) ?:
 	      bpf_map__update_elem(xdp->maps.xvs_bridges, &id, sizeof(id), &br,
 				   sizeof(br), BPF_ANY) ?:
-	      fdb_write(mac_a, 0, P0) ?: fdb_write(mac_a, VID, P0) ?:
-	      fdb_write(mac_b, 0, P1) ?: fdb_write(mac_b, VID, P1);
+	      fdb_write(mac_a, 0, ifs[P0].ifindex) ?:
+	      fdb_write(mac_a, VID, ifs[P0].ifindex) ?:
+	      fdb_write(mac_b, 0, ifs[P1].ifindex) ?:
+	      fdb_write(mac_b, VID, ifs[P1].ifindex) ?: seed_tunnel();
 	close(g);
 	if (err)
 		pr_err("Couldn't seed the maps: %s", strerror(-err));
 	return err;
 }
 
-/* The scenario's input frame; returns its length. */
+static void put16(__u8 *p, __u16 v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+static void put32(__u8 *p, __u32 v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v);
+}
+
+/* The outer headers (TUN_HLEN bytes) of a packet of tunnel T from dmac
+ * <- smac, address src -> dst, around an `inner`-byte frame: IPv4 without
+ * options, DS 0, ID 0, DF, TTL TUN_TTL; GRE with a key (RFC 2784, 2890).
+ * Written from the RFCs, not from the datapath's code: the sink's check
+ * of these bytes is the check of the datapath's encapsulation.
+ */
+static void gre_head(__u8 *h, const __u8 *dmac, const __u8 *smac, __u32 src,
+		     __u32 dst, __u32 inner)
+{
+	__u8 *ip = h + ETH_HLEN, *gre = ip + 20;
+	__u32 sum = 0, i;
+
+	memcpy(h, dmac, ETH_ALEN);
+	memcpy(h + ETH_ALEN, smac, ETH_ALEN);
+	put16(h + 12, ETH_P_IP);
+	memset(ip, 0, 20);
+	ip[0] = 0x45;			/* version 4, 5 words */
+	put16(ip + 2, TUN_HLEN - ETH_HLEN + inner);
+	put16(ip + 6, 0x4000);		/* DF, fragment offset 0 */
+	ip[8] = TUN_TTL;
+	ip[9] = IPPROTO_GRE;
+	put32(ip + 12, src);
+	put32(ip + 16, dst);
+	for (i = 0; i < 20; i += 2)
+		sum += ip[i] << 8 | ip[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	put16(ip + 10, ~sum);
+	put16(gre, 0x2000);		/* K, version 0 */
+	put16(gre + 2, 0x6558);		/* Transparent Ethernet Bridging */
+	put32(gre + 4, TUN_KEY);
+}
+
+/* The scenario's input frame; returns its length.  The test frame is
+ * dst <- src, the tag if tagged_in, BENCH_ETH_P, then byte k is k; decap's
+ * comes in GRE, from the far end to p0.
+ */
 static __u32 build_frame(const struct scenario *s, __u8 *f)
 {
 	__u32 len = opt.len + (s->tagged_in ? 4 : 0), i, h = 2 * ETH_ALEN;
+	__u32 off = s->tun == DECAP ? TUN_HLEN : 0;
+	__u8 *in = f + off;
 
-	memcpy(f, mac_b, ETH_ALEN);
-	memcpy(f + ETH_ALEN, mac_a, ETH_ALEN);
+	memcpy(in, s->tun == ENCAP ? mac_t : mac_b, ETH_ALEN);
+	memcpy(in + ETH_ALEN, s->tun == DECAP ? mac_t : mac_a, ETH_ALEN);
 	if (s->tagged_in) {
-		f[h++] = 0x81, f[h++] = 0x00;
-		f[h++] = VID >> 8, f[h++] = VID & 0xff;
+		in[h++] = 0x81, in[h++] = 0x00;
+		in[h++] = VID >> 8, in[h++] = VID & 0xff;
 	}
-	f[h++] = BENCH_ETH_P >> 8, f[h++] = BENCH_ETH_P & 0xff;
+	in[h++] = BENCH_ETH_P >> 8, in[h++] = BENCH_ETH_P & 0xff;
 	for (i = h; i < len; i++)
-		f[i] = i;
-	return len;
+		in[i] = i;
+	if (off)
+		gre_head(f, ifs[P0].mac, ifs[Q0].mac, TUN_REMOTE, TUN_LOCAL, len);
+	return off + len;
+}
+
+_Static_assert(SINK_GRE_LEN == TUN_HLEN + ETH_HLEN,
+	       "the sink checks the outer headers and the inner Ethernet header");
+
+/* What q1's sink must see of input frame f (len bytes), and which form it
+ * must count it as.
+ */
+static __u32 sink_expect(const struct scenario *s, const __u8 *f, __u32 len)
+{
+	const __u8 *in = f + (s->tun == DECAP ? TUN_HLEN : 0);
+	__u8 *gre = (__u8 *)sink->bss->sink_gre;
+
+	memcpy(sink->bss->sink_head, f, SINK_HEAD_LEN);
+	sink->bss->sink_in_len = len;
+	sink->bss->sink_vid = VID;
+	memcpy(sink->bss->sink_macs, in, SINK_MACS_LEN);
+	if (s->tun != ENCAP)
+		return s->tagged_out ? SINK_TAGGED : SINK_UNTAGGED;
+	gre_head(gre, ifs[Q1].mac, ifs[P1].mac, TUN_LOCAL, TUN_REMOTE, len);
+	memcpy(gre + TUN_HLEN, f, SINK_GRE_LEN - TUN_HLEN);
+	return SINK_GRE;
 }
 
 /* The sink's counters, and (at SINK_MAX) the switch's drops, all reasons. */
@@ -305,7 +507,7 @@ static void counters(__u64 c[SINK_MAX + 1], int drops)
 /* One run of `repeat` frames: 0 (and a sample if `keep`), or -1 and an error. */
 static int run_one(struct scenario *s, __u32 repeat, int round, int keep)
 {
-	static __u8 frame[ETH_FRAME_LEN + 4];
+	static __u8 frame[TUN_HLEN + ETH_FRAME_LEN + 4];
 	__u32 len = build_frame(s, frame), idle = 0, k;
 	struct xdp_md md = { .data_end = len, .ingress_ifindex = ifs[P0].ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len,
@@ -314,12 +516,11 @@ static int run_one(struct scenario *s, __u32 repeat, int round, int keep)
 	__u64 c0[SINK_MAX + 1], c[SINK_MAX + 1], got = 0, last;
 	char at[24] = "warm-up";
 	double w0, t0;
+	__u32 want;
 	int err;
 
-	err = port_write(P0, s->in_mode) ?: port_write(P1, s->out_mode);
-	memcpy(sink->bss->sink_head, frame, SINK_HEAD_LEN);
-	sink->bss->sink_in_len = len;
-	sink->bss->sink_vid = VID;
+	err = roles_write(s);
+	want = sink_expect(s, frame, len);
 	counters(c0, 1);
 
 	w0 = ts_ns(CLOCK_MONOTONIC);
@@ -349,12 +550,11 @@ static int run_one(struct scenario *s, __u32 repeat, int round, int keep)
 	counters(c, 1);
 	for (k = 0; k <= SINK_MAX; k++)
 		c[k] -= c0[k];
-	k = s->tagged_out ? SINK_TAGGED : SINK_UNTAGGED;
-	if (got != repeat || c[k] != repeat) {
+	if (got != repeat || c[want] != repeat) {
 		snprintf(s->r.err, sizeof(s->r.err),
-			 "%s: %llu of %u frames reached q1 as expected (%llu untagged, %llu tagged VID %d, %llu other); switch drops +%llu",
-			 at, c[k], repeat, c[SINK_UNTAGGED], c[SINK_TAGGED], VID,
-			 c[SINK_OTHER], c[SINK_MAX]);
+			 "%s: %llu of %u frames reached q1 as expected (%llu untagged, %llu tagged VID %d, %llu GRE, %llu other); switch drops +%llu",
+			 at, c[want], repeat, c[SINK_UNTAGGED], c[SINK_TAGGED], VID,
+			 c[SINK_GRE], c[SINK_OTHER], c[SINK_MAX]);
 		return -1;
 	}
 	if (keep)
@@ -373,10 +573,12 @@ static int report(__u32 repeat, int rounds, double secs)
 	for (i = 0; i < NR_SC; i++)
 		r[i] = &sc[i].r;
 	snprintf(title, sizeof(title),
-		 "xvs VLAN datapath cost: %u-byte frames, %u per run, %d rounds, CPU %d, %.1f s",
-		 opt.len, repeat, rounds, opt.cpu, secs);
+		 "xvs datapath cost of VLAN tags and GRE: %u-byte frames (%u in GRE), %u per run, %d rounds, CPU %d, %.1f s",
+		 opt.len, opt.len + TUN_HLEN, repeat, rounds, opt.cpu, secs);
 	json_object_object_add(meta, "benchmark", json_object_new_string("vlan"));
 	json_object_object_add(meta, "frame_len", json_object_new_int(opt.len));
+	json_object_object_add(meta, "gre_frame_len",
+			       json_object_new_int(opt.len + TUN_HLEN));
 	json_object_object_add(meta, "frames_per_run", json_object_new_int64(repeat));
 	json_object_object_add(meta, "rounds", json_object_new_int(rounds));
 	json_object_object_add(meta, "cpu", json_object_new_int(opt.cpu));
