@@ -298,7 +298,7 @@ static void target(const char *what, const char *scen, double a, double b, doubl
 		       want, a / b >= want ? "met" : "MISSED");
 }
 
-/* push and pop from bench_dp's VLAN run, if there is one. */
+/* push, pop, encap and decap from bench_dp's run, if there is one. */
 static void target_vlan(void)
 {
 	char path[PATH_MAX];
@@ -308,7 +308,7 @@ static void target_vlan(void)
 	snprintf(path, sizeof(path), "%s/vlan.json", opt.dir);
 	j = json_object_from_file(path);
 	if (!j || !json_object_object_get_ex(j, "scenarios", &arr)) {
-		printf("  push/pop <= 15 ns over plain: no %s (run bench_dp)\n", path);
+		printf("  push/pop, encap/decap <= 15 ns over plain: no %s (run bench_dp)\n", path);
 		json_object_put(j);
 		return;
 	}
@@ -316,7 +316,7 @@ static void target_vlan(void)
 		o = json_object_array_get_idx(arr, i);
 		if (!json_object_object_get_ex(o, "delta_ns", &v))
 			continue;
-		printf("  %-40s %-9s %+5.1f ns (want <= 15): %s\n", "VLAN tag work over plain (bench_dp)",
+		printf("  %-40s %-9s %+5.1f ns (want <= 15): %s\n", "tag or GRE work over plain (bench_dp)",
 		       json_object_get_string(json_object_object_get(o, "name")),
 		       json_object_get_double(v), json_object_get_double(v) <= 15 ? "met" : "MISSED");
 	}
