@@ -456,13 +456,16 @@ static int tun_duplicate(struct xvsd *d, const struct xvs_tunnel *nt,
 		    (t.flags & XVS_TUN_F_KEY) != (nt->flags & XVS_TUN_F_KEY) ||
 		    ((t.flags & XVS_TUN_F_KEY) && t.key != nt->key))
 			continue;
+		snprintf(a, sizeof(a), "%s", "?");
+		if (nt->local)
+			ipv4_fmt(nt->local, a);
 		if (nt->flags & XVS_TUN_F_KEY)
 			snprintf(err, errlen, "tunnel %s already goes from %s to %s with key %u",
-				 p.name, nt->local ? ipv4_fmt(nt->local, a) : "(any)",
+				 p.name, nt->local ? a : "the same address",
 				 ipv4_fmt(nt->remote, b), ntohl(nt->key));
 		else
 			snprintf(err, errlen, "tunnel %s already goes from %s to %s without a key",
-				 p.name, nt->local ? ipv4_fmt(nt->local, a) : "(any)",
+				 p.name, nt->local ? a : "the same address",
 				 ipv4_fmt(nt->remote, b));
 		return -EEXIST;
 	}
