@@ -139,7 +139,8 @@ test: deps
 # than here, so only VM_TESTS run (VM_TESTS= runs them all); results in
 # $(OUTPUT)/vm/results/.
 VM_TESTS	?= test_datapath test_vlan_datapath test_config test_l2.sh \
-		   test_vlan.sh test_vlan_interop.sh test_tunnel_datapath test_gre.sh
+		   test_vlan.sh test_vlan_interop.sh test_tunnel_datapath test_gre.sh \
+		   test_gre_interop.sh
 vmtest: deps
 	$(Q)tools/vm-deps.sh
 	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/bench/bench_dp \

@@ -383,6 +383,20 @@ static int wait_frame(int i, int end, __u8 *buf)
 	return -1;
 }
 
+/* The peer of interface i gets exactly `want` next. */
+static void arrives(int i, const __u8 *want, __u32 wn)
+{
+	__u8 got[MAXF];
+	char what[32];
+	int rn = wait_frame(i, PEER, got);
+
+	snprintf(what, sizeof(what), "the frame at %s", ifs[i].name[PEER]);
+	if (rn < 0)
+		fail("%s got nothing", ifs[i].name[PEER]);
+	else
+		same(what, want, wn, got, rn);
+}
+
 /* Nothing (more) arrives at that end. */
 static void quiet(int i, int end)
 {
@@ -463,9 +477,8 @@ static bool literal_header(void)
 static bool xdp_encap_one(__u32 t, const struct xvs_port_vlan *va, __u16 vlan,
 			  __u32 flags, __u16 type, __u8 tos_in, __u8 tos_out)
 {
-	__u8 in[MAXF], want[MAXF], got[MAXF], sent[MAXF], tagged[MAXF];
+	__u8 in[MAXF], want[MAXF], got[MAXF], tagged[MAXF];
 	__u32 n, wn, gn, tn;
-	int rn;
 
 	SETUP(false, XVS_TUN_F_RESOLVED | XVS_TUN_F_UPLINK_XDP | flags, va, NULL);
 	put_station(H2, t, vlan);
@@ -485,11 +498,7 @@ static bool xdp_encap_one(__u32 t, const struct xvs_port_vlan *va, __u16 vlan,
 	drops_are(0, 0);
 	/* Live: out of x0 for real, through its devmap egress program. */
 	run_xdp(A, in, n, NULL, NULL, true);
-	rn = wait_frame(X, PEER, sent);
-	if (rn < 0)
-		fail("x1 got nothing");
-	else
-		same("the frame on the wire", want, wn, sent, rn);
+	arrives(X, want, wn);
 	count_is("uplink tx", 1, PSTAT(X_NO, tx_packets));
 	return !failures;
 }
@@ -675,10 +684,10 @@ static bool tc_encap_unresolved(void)
 static bool tc_live(const __u8 *dst, const struct xvs_port_vlan *vb,
 		    __u16 vlan)
 {
-	__u8 in[MAXF], tagged[MAXF], want[MAXF], got[MAXF];
+	__u8 in[MAXF], tagged[MAXF], want[MAXF];
 	const __u8 *inner_frame = in;
 	__u32 n, tn, wn, t;
-	int rn, sk = ifs[B].sk[PEER];
+	int sk = ifs[B].sk[PEER];
 
 	SETUP(true, XVS_TUN_F_RESOLVED, NULL, vb);
 	if (!mac_is_bcast(dst))
@@ -699,19 +708,11 @@ static bool tc_live(const __u8 *dst, const struct xvs_port_vlan *vb,
 		if (t == T2 && !mac_is_bcast(dst))
 			break;
 		wn = encapped(want, t, 0, inner_frame, tn);
-		rn = wait_frame(X, PEER, got);
-		if (rn < 0)
-			fail("x1 got nothing for gre%u", t - XVS_VPORT_BASE);
-		else
-			same("the frame on the wire", want, wn, got, rn);
+		arrives(X, want, wn);
 	}
 	quiet(X, PEER);
 	if (mac_is_bcast(dst)) {
-		rn = wait_frame(A, PEER, got);
-		if (rn < 0)
-			fail("a1 got no copy");
-		else
-			same("a1's copy", in, n, got, rn);
+		arrives(A, in, n);
 		count_is("T2 tx", 1, PSTAT(T2_NO, tx_packets));
 	}
 	count_is("T1 tx", 1, PSTAT(T1_NO, tx_packets));
@@ -748,7 +749,6 @@ static bool xdp_decap(void)
 {
 	__u8 pkt[MAXF], in[MAXF], got[MAXF];
 	__u32 n, inlen, gn;
-	int rn;
 
 	SETUP(false, XVS_TUN_F_RESOLVED | XVS_TUN_F_UPLINK_XDP, NULL, NULL);
 	n = t1_packet(pkt, &OK1, H1, in, &inlen);
@@ -764,11 +764,7 @@ static bool xdp_decap(void)
 	drops_are(0, 0);
 	flush_sockets();
 	run_xdp(X, pkt, n, NULL, NULL, true);
-	rn = wait_frame(A, PEER, got);
-	if (rn < 0)
-		fail("a1 got nothing");
-	else
-		same("a1's frame", in, inlen, got, rn);
+	arrives(A, in, inlen);
 	return !failures;
 }
 
@@ -811,9 +807,8 @@ static bool tc_decap(void)
  */
 static bool tc_live_decap(const __u8 *dst)
 {
-	__u8 pkt[MAXF], in[MAXF], plain[MAXF], got[MAXF];
+	__u8 pkt[MAXF], in[MAXF], plain[MAXF];
 	__u32 n, inlen, pn;
-	int rn;
 
 	SETUP(true, XVS_TUN_F_RESOLVED, NULL, &ACCESS10);
 	put_station(H2, ifs[B].ifindex, 10);
@@ -825,18 +820,10 @@ static bool tc_live_decap(const __u8 *dst)
 	n = gre_pkt(pkt, &OK1, in, inlen);
 	if (send(ifs[X].sk[PEER], pkt, n, 0) != (ssize_t)n)
 		fail("x1 cannot send: %s", strerror(errno));
-	rn = wait_frame(B, PEER, got);
-	if (rn < 0)
-		fail("b1 got nothing");
-	else
-		same("b1's frame", plain, pn, got, rn);
+	arrives(B, plain, pn);
 	if (mac_is_bcast(dst)) {
 		/* a0 is a trunk of every VLAN: tagged. */
-		rn = wait_frame(A, PEER, got);
-		if (rn < 0)
-			fail("a1 got nothing");
-		else
-			same("a1's frame", in, inlen, got, rn);
+		arrives(A, in, inlen);
 	}
 	quiet(X, PEER);		/* split horizon: nothing into T2 */
 	event_is(XVS_EV_DECAP, 1);
