@@ -135,6 +135,89 @@ static int ipv4_is_local(__be32 addr)
 	return found;
 }
 
+/* The route to the remote address: 0 and *r (and the local address,
+ * when the route chooses it), or -1 with why not.
+ */
+static int tun_way(struct xvs_tunnel *t, struct nl_route *r, char *why, size_t len)
+{
+	int auto_local = t->flags & TUN_F_LOCAL_AUTO;
+	char a[IPV4_STRLEN], b[IPV4_STRLEN];
+	int e, ok = 0;
+
+	ipv4_fmt(t->remote, a);
+	e = nl_route_get(t->remote, auto_local ? 0 : t->local, r);
+	if (e && !auto_local && !ipv4_is_local(t->local))
+		snprintf(why, len, "local address %s is not an address of this host",
+			 ipv4_fmt(t->local, b));
+	else if (e)
+		snprintf(why, len, "no route to %s (%s)", a, strerror(-e));
+	else if (r->type == RTN_LOCAL)
+		snprintf(why, len, "remote %s is an address of this host", a);
+	else if (r->type != RTN_UNICAST || !r->oif || r->via)
+		snprintf(why, len, "the route to %s is not a unicast route over IPv4", a);
+	else if (auto_local && !r->prefsrc)
+		snprintf(why, len, "no source address for %s (give a local address)", a);
+	else
+		ok = 1;
+	if (ok && auto_local)
+		t->local = r->prefsrc;
+	return ok ? 0 : -1;
+}
+
+/* The uplink, hooked as an underlay: its MAC, MTU and hook into *t. */
+static int tun_uplink(struct xvsd *d, struct xvs_tunnel *t, __u32 oif,
+		      struct xvs_port *up, char *why, size_t len)
+{
+	char err[256] = "";
+
+	if (underlay_get(d, oif, tun_hook_name(t->flags), up, err, sizeof(err))) {
+		snprintf(why, len, "%s", err);
+		return -1;
+	}
+	t->uplink = up->ifindex;
+	t->mtu = up->mtu;
+	memcpy(t->smac, up->mac, sizeof(t->smac));
+	if (up->flags & XVS_PORT_F_XDP)
+		t->flags |= XVS_TUN_F_UPLINK_XDP;
+	else
+		t->flags &= ~XVS_TUN_F_UPLINK_XDP;
+	return 0;
+}
+
+/* The next hop's MAC (and the tunnel resolved), or ARP asked for it. */
+static void tun_next_hop(struct xvsd *d, struct xvs_tunnel *t,
+			 const struct xvs_port *up, __be32 nh, char *why,
+			 size_t len)
+{
+	char b[IPV4_STRLEN];
+	__u16 state = 0;
+	__u8 mac[6];
+	int e;
+
+	e = nl_neigh_get(up->ifindex, nh, &state, mac);
+	if (!e && (state & NL_NUD_USABLE)) {
+		memcpy(t->dmac, mac, sizeof(t->dmac));
+		t->flags |= XVS_TUN_F_RESOLVED;
+		/* Nothing of ours confirms it to the kernel: have it checked. */
+		if ((state & NUD_STALE) && tun_arp_due(d, t->vport, TUN_FULL_NS))
+			nl_neigh_use(up->ifindex, nh);
+		return;
+	}
+	ipv4_fmt(nh, b);
+	if (e && e != -ENOENT) {
+		snprintf(why, len, "Couldn't read the neighbour %s on %s: %s", b,
+			 up->name, strerror(-e));
+		return;
+	}
+	snprintf(why, len, "next hop %s on %s has not answered ARP yet", b, up->name);
+	if (!tun_arp_due(d, t->vport, TUN_ARP_NS))
+		return;
+	e = nl_neigh_use(up->ifindex, nh);
+	if (e)
+		snprintf(why, len, "Couldn't have the kernel resolve %s on %s: %s",
+			 b, up->name, strerror(-e));
+}
+
 /* The route, the uplink and the next hop of one tunnel, into *t: fields
  * are set as they are learned, the rest keep their values.  Sets
  * XVS_TUN_F_RESOLVED when everything is known; else says why not.
@@ -142,78 +225,13 @@ static int ipv4_is_local(__be32 addr)
 static void tun_route(struct xvsd *d, struct xvs_tunnel *t, char *upname,
 		      char *why, size_t len)
 {
-	char a[IPV4_STRLEN], b[IPV4_STRLEN], err[256] = "";
-	int auto_local = t->flags & TUN_F_LOCAL_AUTO;
 	struct xvs_port up;
 	struct nl_route r;
-	__u16 state = 0;
-	__u8 mac[6];
-	__be32 nh;
-	int e;
 
-	ipv4_fmt(t->remote, a);
-	e = nl_route_get(t->remote, auto_local ? 0 : t->local, &r);
-	if (e && !auto_local && !ipv4_is_local(t->local)) {
-		snprintf(why, len, "local address %s is not an address of this host",
-			 ipv4_fmt(t->local, b));
+	if (tun_way(t, &r, why, len) || tun_uplink(d, t, r.oif, &up, why, len))
 		return;
-	}
-	if (e) {
-		snprintf(why, len, "no route to %s (%s)", a, strerror(-e));
-		return;
-	}
-	if (r.type == RTN_LOCAL) {
-		snprintf(why, len, "remote %s is an address of this host", a);
-		return;
-	}
-	if (r.type != RTN_UNICAST || !r.oif || r.via) {
-		snprintf(why, len, "the route to %s is not a unicast route over IPv4", a);
-		return;
-	}
-	if (auto_local) {
-		if (!r.prefsrc) {
-			snprintf(why, len, "no source address for %s (give a local address)", a);
-			return;
-		}
-		t->local = r.prefsrc;
-	}
-	e = underlay_get(d, r.oif, tun_hook_name(t->flags), &up, err, sizeof(err));
-	if (e) {
-		snprintf(why, len, "%s", err);
-		return;
-	}
 	snprintf(upname, IF_NAMESIZE, "%s", up.name);
-	t->uplink = up.ifindex;
-	t->mtu = up.mtu;
-	memcpy(t->smac, up.mac, sizeof(t->smac));
-	if (up.flags & XVS_PORT_F_XDP)
-		t->flags |= XVS_TUN_F_UPLINK_XDP;
-	else
-		t->flags &= ~XVS_TUN_F_UPLINK_XDP;
-
-	nh = r.gw ? r.gw : t->remote;
-	ipv4_fmt(nh, b);
-	e = nl_neigh_get(r.oif, nh, &state, mac);
-	if (!e && (state & NL_NUD_USABLE)) {
-		memcpy(t->dmac, mac, sizeof(t->dmac));
-		t->flags |= XVS_TUN_F_RESOLVED;
-		/* Nothing of ours confirms it to the kernel: have it checked. */
-		if ((state & NUD_STALE) && tun_arp_due(d, t->vport, TUN_FULL_NS))
-			nl_neigh_use(r.oif, nh);
-		return;
-	}
-	if (e && e != -ENOENT) {
-		snprintf(why, len, "Couldn't read the neighbour %s on %s: %s", b,
-			 up.name, strerror(-e));
-		return;
-	}
-	snprintf(why, len, "next hop %s on %s has not answered ARP yet", b, up.name);
-	if (tun_arp_due(d, t->vport, TUN_ARP_NS)) {
-		e = nl_neigh_use(r.oif, nh);
-		if (e)
-			snprintf(why, len, "Couldn't have the kernel resolve %s on %s: %s",
-				 b, up.name, strerror(-e));
-	}
+	tun_next_hop(d, t, &up, r.gw ? r.gw : t->remote, why, len);
 }
 
 /* Log a tunnel's state when it changes: once, not every second. */
