@@ -542,16 +542,23 @@ static bool xdp_encap_unresolved(void)
 	return !failures;
 }
 
-/* x0's MTU 1000: an outer IPv4 packet of 1000 bytes goes, 1001 does not. */
+/* x0's MTU 1000, which xvsd writes into the tunnel: an outer IPv4 packet
+ * of 1000 bytes goes, 1001 does not.
+ */
 static bool xdp_encap_mtu(void)
 {
+	__u32 vport = T1;
+	struct xvs_tunnel t;
 	__u8 in[MAXF];
 	__u32 n;
 
 	SETUP(false, XVS_TUN_F_RESOLVED | XVS_TUN_F_UPLINK_XDP, NULL, NULL);
 	put_station(H2, T1, 0);
-	if (set_mtu(X, 1000))
+	if (set_mtu(X, 1000) ||
+	    bpf_map_lookup_elem(map_fd(xdp->maps.xvs_tunnels), &vport, &t))
 		fail("cannot set x0's MTU");
+	t.mtu = 1000;
+	bpf_map_update_elem(map_fd(xdp->maps.xvs_tunnels), &vport, &t, 0);
 	n = inner(in, H2, A_PEER, 0, 0, ETH_P_XVS_TEST, 1000 - 28);
 	count_is("verdict at the MTU", XDP_REDIRECT, run_xdp(A, in, n, NULL, NULL, false));
 	n = inner(in, H2, A_PEER, 0, 0, ETH_P_XVS_TEST, 1000 - 27);

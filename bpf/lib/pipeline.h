@@ -56,17 +56,23 @@ struct xvs_frame {
 	__u8  port_mac[XVS_ETH_ALEN];	/* ingress interface's MAC */
 };
 
+static __always_inline void pipe_port_is(struct xvs_frame *f,
+					 const struct xvs_port *p)
+{
+	f->port = p;
+	f->bridge = p->bridge;
+	f->port_no = p->port_no;
+	f->port_flags = p->flags;
+	mac_copy(f->port_mac, p->mac);
+}
+
 static __always_inline int pipe_port(struct xvs_frame *f)
 {
 	struct xvs_port *p = bpf_map_lookup_elem(&xvs_ports, &f->ifindex);
 
 	if (!p)
 		return -XVS_DROP_NO_PORT;
-	f->port = p;
-	f->bridge = p->bridge;
-	f->port_no = p->port_no;
-	f->port_flags = p->flags;
-	mac_copy(f->port_mac, p->mac);
+	pipe_port_is(f, p);
 	return 0;
 }
 
@@ -149,7 +155,8 @@ static __always_inline int pipe_underlay(xvs_ctx_t *ctx, struct xvs_frame *f,
 	f->verdict = 0;
 	f->ifindex = r.vport;
 	f->len = ctx_len(ctx);
-	return pipe_port(f);
+	pipe_port_is(f, p);
+	return 0;
 }
 
 /* Which VLAN: classified at the port (PIPE_RX, PIPE_HOST_TX), or read

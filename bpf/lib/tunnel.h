@@ -70,7 +70,7 @@ static __always_inline int tun_parse(void *data, void *end, __u32 len,
 	struct ethhdr *eth = data;
 	struct iphdr *ip;
 	__be16 *gre;
-	__u32 *vport;
+	__u32 *vport = NULL;
 	__u32 glen = XVS_GRE_HLEN;
 	__u16 flags, tot;
 
@@ -80,10 +80,27 @@ static __always_inline int tun_parse(void *data, void *end, __u32 len,
 	if ((void *)(ip + 1) > end || ip->protocol != XVS_IPPROTO_GRE)
 		return 1;
 	k.local = ip->daddr;
+	/* A well-formed packet of a tunnel of ours takes one lookup; only a
+	 * miss asks whether the address is ours at all.
+	 */
+	gre = (void *)(ip + 1);
+	if (*(__u8 *)ip == 0x45 && (void *)(gre + 4) <= end &&
+	    !(gre[0] & ~bpf_htons(XVS_GRE_F_KEY))) {
+		k.remote = ip->saddr;
+		if (gre[0]) {
+			k.key = *(__be32 *)(gre + 2);
+			k.has_key = 1;
+		}
+		vport = bpf_map_lookup_elem(&xvs_tun_in, &k);
+		if (vport && *vport)
+			goto found;
+		k.remote = k.key = k.has_key = 0;
+	}
 	if (!bpf_map_lookup_elem(&xvs_tun_in, &k))
 		return 1;		/* GRE, but not to a tunnel of ours */
 
 	/* Ours from here: anything wrong is a counted drop. */
+found:
 	if (*(__u8 *)ip != 0x45 || ipv4_csum(ip))	/* v4, no options */
 		return -XVS_DROP_TUN_BAD_IP;
 	if (ip->frag_off & bpf_htons(XVS_IP_MF_OFFSET))
@@ -91,7 +108,6 @@ static __always_inline int tun_parse(void *data, void *end, __u32 len,
 	tot = bpf_ntohs(ip->tot_len);
 	if (!gso && tot + XVS_ETH_HLEN > len)
 		return -XVS_DROP_TUN_TRUNCATED;
-	gre = (void *)(ip + 1);
 	if ((void *)(gre + 2) > end)
 		return -XVS_DROP_TUN_TRUNCATED;
 	flags = bpf_ntohs(gre[0]);
@@ -109,10 +125,12 @@ static __always_inline int tun_parse(void *data, void *end, __u32 len,
 		return -XVS_DROP_TUN_TRUNCATED;
 	if ((void *)gre + glen + XVS_ETH_HLEN > end)
 		return -XVS_DROP_TUN_TRUNCATED;
-	k.remote = ip->saddr;
-	vport = bpf_map_lookup_elem(&xvs_tun_in, &k);
-	if (!vport || !*vport)
-		return -XVS_DROP_TUN_UNKNOWN;
+	if (!vport || !*vport) {
+		k.remote = ip->saddr;
+		vport = bpf_map_lookup_elem(&xvs_tun_in, &k);
+		if (!vport || !*vport)
+			return -XVS_DROP_TUN_UNKNOWN;
+	}
 	r->vport = *vport;
 	r->hlen = XVS_ETH_HLEN + XVS_IPV4_HLEN + glen;
 	return 0;
