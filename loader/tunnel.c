@@ -572,6 +572,30 @@ static void tun_result(struct xvsd *d, json_object *res, const struct xvs_port *
 	json_object_object_add(res, "tunnel", o);
 }
 
+/* An uplink already hooked otherwise than --uplink-hook asks: say so. */
+static void tun_hook_warning(struct xvsd *d, json_object *res, __u32 vport)
+{
+	struct xvs_tunnel t;
+	struct xvs_port up;
+	char w[160];
+	int xdp;
+
+	if (bpf_map_lookup_elem(d->tunnels_fd, &vport, &t) || !t.uplink ||
+	    !(t.flags & (TUN_F_HOOK_XDP | TUN_F_HOOK_TC)) ||
+	    bpf_map_lookup_elem(d->ports_fd, &t.uplink, &up))
+		return;
+	xdp = !!(up.flags & XVS_PORT_F_XDP);
+	if (xdp == !!(t.flags & TUN_F_HOOK_XDP))
+		return;
+	snprintf(w, sizeof(w), "uplink %s is hooked at %s already (by another tunnel); "
+		 "--uplink-hook applies when a tunnel is an uplink's first",
+		 up.name, port_hook_name(up.flags));
+	if (!json_object_object_get_ex(res, "warnings", NULL))
+		json_object_object_add(res, "warnings", json_object_new_array());
+	json_object_array_add(json_object_object_get(res, "warnings"),
+			      json_object_new_string(w));
+}
+
 int tunnel_add(struct xvsd *d, const struct tunnel_conf *c, json_object *res,
 	       char *err, size_t errlen)
 {
@@ -639,8 +663,10 @@ int tunnel_add(struct xvsd *d, const struct tunnel_conf *c, json_object *res,
 	tun_resolve(d, vport, 0);
 	tun_in_sync(d);
 	underlay_gc(d);
-	if (res)
+	if (res) {
 		tun_result(d, res, &p);
+		tun_hook_warning(d, res, vport);
+	}
 	return 0;
 
 undo_outputs:
