@@ -15,7 +15,7 @@ require_env jq
 
 TESTS=(apply_file vlan_change_only_that_port bad_file_changes_nothing
        dry_run_changes_nothing apply_twice_nothing export_round_trip
-       failure_rolls_back xvsd_config)
+       failure_rolls_back xvsd_config tunnel_in_file)
 
 setup() {
 	switch_setup
@@ -192,6 +192,32 @@ xvsd_config() {
 	ping_ok a1 10.10.0.3 && fail "a1 (10) reaches c1 (20)"
 	[ "$(xvsctl apply -f "$RUNDIR/v1.yaml")" = "nothing to change" ] ||
 		fail "xvsd -c did not build what the file says"
+}
+
+# A tunnel in the file: added (no route to its remote: unresolved, which
+# is no error), exported, matched, and removed with the entry behind it.
+tunnel_in_file() {
+	local out
+	{ cat "$RUNDIR/v1.yaml"; cat <<EOT; } >"$RUNDIR/tun.yaml"
+      - {mac: "02:00:00:00:10:77", port: gre0}
+    tunnels:
+      gre0: {remote: 192.0.2.2, key: 100, tos: inherit, vlan-mode: access, tag: 10}
+EOT
+	out=$(xvsctl apply -f "$RUNDIR/tun.yaml") || fail "apply: $out"
+	echo "$out"
+	echo "$out" | grep -q "^+ tunnel gre0 on br0 (remote 192.0.2.2, key 100, vlan access 10)" ||
+		fail "no tunnel in the plan"
+	xvsctl tunnel show | grep -q "^gre0: bridge br0 .* key 100, ttl 64, tos inherit" ||
+		fail "tunnel not made"
+	xvsctl fdb show | grep -q "02:00:00:00:10:77 dev gre0 vlan 10" || fail "entry on gre0"
+	xvsctl export >"$RUNDIR/tun-export.yaml"
+	grep -q "^    tunnels:" "$RUNDIR/tun-export.yaml" || fail "not exported"
+	[ "$(xvsctl apply -f "$RUNDIR/tun-export.yaml")" = "nothing to change" ] ||
+		fail "export does not match"
+	out=$(xvsctl apply -f "$RUNDIR/v1.yaml") || fail "apply v1: $out"
+	echo "$out"
+	echo "$out" | grep -q "^- tunnel gre0 from br0" || fail "tunnel not removed"
+	[ "$(xvsctl -j tunnel show)" = "[]" ] || fail "tunnel left"
 }
 
 ktap_run "$@"
