@@ -311,7 +311,9 @@ static void tun_in_sync(struct xvsd *d)
 	static struct tun_in_item want[2 * XVS_MAX_TUNNELS], del[2 * XVS_MAX_TUNNELS];
 	__u32 vports[XVS_MAX_TUNNELS], v;
 	struct xvs_tun_key k, *prev = NULL;
+	struct tun_cache *c;
 	struct xvs_tunnel t;
+	struct xvs_port p;
 	int n, i, nw = 0, nd = 0;
 	char a[IPV4_STRLEN];
 
@@ -326,11 +328,14 @@ static void tun_in_sync(struct xvsd *d)
 			k.key = t.key;
 			k.has_key = 1;
 		}
-		if (tun_in_find(want, nw, &k) >= 0)
-			pr_warn("tunnel %u: another tunnel has the same addresses and key (from %s); it receives nothing",
-				vports[i] - XVS_VPORT_BASE, ipv4_fmt(t.local, a));
-		else
+		c = tun_cache(d, vports[i]);
+		if (tun_in_find(want, nw, &k) < 0) {
 			want[nw++] = (struct tun_in_item){ k, vports[i] };
+			c->twin = 0;
+		} else if (!c->twin++ && !tun_get(d, vports[i], &t, &p)) {
+			pr_warn("tunnel %s: another tunnel has the same addresses and key (from %s); it receives nothing",
+				p.name, ipv4_fmt(t.local, a));
+		}
 		memset(&k, 0, sizeof(k));
 		k.local = t.local;
 		if (tun_in_find(want, nw, &k) < 0)

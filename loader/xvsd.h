@@ -61,6 +61,7 @@ struct xvsd {
 	struct tun_cache {
 		__u64 arp_ns;
 		int known;		/* why[] holds what was logged */
+		int twin;		/* another tunnel's addresses (logged) */
 		char why[160];
 	} tun[XVS_MAX_TUNNELS];
 	__u64 tun_full_ns;		/* last resolution of every tunnel */
