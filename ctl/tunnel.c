@@ -264,8 +264,8 @@ static void print_tunnel_conf(const struct ctl_state *st, const struct xvs_tunne
 		print_addr("local", "local %s", t->local);
 	else
 		print_null(PRINT_ANY, "local", "local auto");
-	print_bool(PRINT_JSON, "local_auto", NULL, t->flags & TUN_F_LOCAL_AUTO);
-	print_fp("%s, ", t->local && (t->flags & TUN_F_LOCAL_AUTO) ? " (auto)" : "");
+	print_bool(PRINT_JSON, "local_auto", NULL, t->flags & XVS_TUN_F_LOCAL_AUTO);
+	print_fp("%s, ", t->local && (t->flags & XVS_TUN_F_LOCAL_AUTO) ? " (auto)" : "");
 	if (t->flags & XVS_TUN_F_KEY)
 		print_uint(PRINT_ANY, "key", "key %llu, ", ntohl(t->key));
 	else

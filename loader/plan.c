@@ -275,7 +275,7 @@ static json_object *req_tunnel_add_snap(const char *bridge, const char *name,
 					const struct xvs_tunnel *t)
 {
 	return req_tunnel_add(bridge, name, t->remote,
-			      t->flags & TUN_F_LOCAL_AUTO ? 0 : t->local,
+			      t->flags & XVS_TUN_F_LOCAL_AUTO ? 0 : t->local,
 			      t->flags & XVS_TUN_F_KEY, ntohl(t->key), t->ttl,
 			      t->flags & XVS_TUN_F_TOS_INHERIT ? -1 : t->tos,
 			      tun_hook_name(t->flags));
@@ -456,7 +456,7 @@ static const struct config_tunnel *cfg_tunnel(const struct xvs_config *cfg,
 /* Is the running tunnel what tunnel_add would make of the file's? */
 static bool tunnel_same(const struct config_tunnel *c, const struct xvs_tunnel *t)
 {
-	bool auto_local = t->flags & TUN_F_LOCAL_AUTO;
+	bool auto_local = t->flags & XVS_TUN_F_LOCAL_AUTO;
 
 	return t->remote == c->remote &&
 	       (c->local ? !auto_local && t->local == c->local : auto_local) &&
@@ -825,7 +825,7 @@ static void export_tunnel(FILE *f, const struct xvs_port *p, const struct xvs_tu
 	fputs("      ", f);
 	put_name(f, p->name);
 	fprintf(f, ":\n        remote: %s\n", ipv4_fmt(t->remote, a));
-	if (!(t->flags & TUN_F_LOCAL_AUTO))
+	if (!(t->flags & XVS_TUN_F_LOCAL_AUTO))
 		fprintf(f, "        local: %s\n", ipv4_fmt(t->local, a));
 	if (t->flags & XVS_TUN_F_KEY)
 		fprintf(f, "        key: %u\n", ntohl(t->key));

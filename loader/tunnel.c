@@ -140,7 +140,7 @@ static int ipv4_is_local(__be32 addr)
  */
 static int tun_way(struct xvs_tunnel *t, struct nl_route *r, char *why, size_t len)
 {
-	int auto_local = t->flags & TUN_F_LOCAL_AUTO;
+	int auto_local = t->flags & XVS_TUN_F_LOCAL_AUTO;
 	char a[IPV4_STRLEN], b[IPV4_STRLEN];
 	int e, ok = 0;
 
@@ -586,11 +586,11 @@ static void tun_hook_warning(struct xvsd *d, json_object *res, __u32 vport)
 	int xdp;
 
 	if (bpf_map_lookup_elem(d->tunnels_fd, &vport, &t) || !t.uplink ||
-	    !(t.flags & (TUN_F_HOOK_XDP | TUN_F_HOOK_TC)) ||
+	    !(t.flags & (XVS_TUN_F_HOOK_XDP | XVS_TUN_F_HOOK_TC)) ||
 	    bpf_map_lookup_elem(d->ports_fd, &t.uplink, &up))
 		return;
 	xdp = !!(up.flags & XVS_PORT_F_XDP);
-	if (xdp == !!(t.flags & TUN_F_HOOK_XDP))
+	if (xdp == !!(t.flags & XVS_TUN_F_HOOK_XDP))
 		return;
 	snprintf(w, sizeof(w), "uplink %s is hooked at %s already (by another tunnel); "
 		 "--uplink-hook applies when a tunnel is an uplink's first",
@@ -622,11 +622,11 @@ int tunnel_add(struct xvsd *d, const struct tunnel_conf *c, json_object *res,
 	else
 		t.tos = c->tos;
 	if (!strcmp(c->uplink_hook, "xdp"))
-		t.flags |= TUN_F_HOOK_XDP;
+		t.flags |= XVS_TUN_F_HOOK_XDP;
 	else if (!strcmp(c->uplink_hook, "tc"))
-		t.flags |= TUN_F_HOOK_TC;
+		t.flags |= XVS_TUN_F_HOOK_TC;
 	if (!c->local) {
-		t.flags |= TUN_F_LOCAL_AUTO;
+		t.flags |= XVS_TUN_F_LOCAL_AUTO;
 		if (!nl_route_get(c->remote, 0, &r))
 			t.local = r.prefsrc;	/* to compare; resolution sets it */
 	}

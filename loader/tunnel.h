@@ -5,10 +5,10 @@
  *
  * xvsd keeps a tunnel's whole configuration in its xvs_tunnels entry, so
  * a restarted daemon, `xvsctl tunnel show` and `xvsctl export` read it
- * back from the pinned map.  Two settings have no field in the ABI: that
- * the local address was not given (it is then the route's source address,
- * followed as the routes change) and the hook asked for the uplink.  They
- * live in the high bits of xvs_tunnel.flags, which the fast path ignores.
+ * back from the pinned map - also whether the local address was given
+ * (if not, it is the route's source address, followed as the routes
+ * change) and the hook asked for the uplink: XVS_TUN_F_LOCAL_AUTO and
+ * XVS_TUN_F_HOOK_* in its flags (maps/tunnel.h).
  */
 #ifndef XVS_LOADER_TUNNEL_H
 #define XVS_LOADER_TUNNEL_H
@@ -16,10 +16,7 @@
 #include <linux/types.h>
 #include "maps/tunnel.h"
 
-#define TUN_F_LOCAL_AUTO	(1U << 16)	/* no local address given */
-#define TUN_F_HOOK_XDP		(1U << 17)	/* --uplink-hook xdp */
-#define TUN_F_HOOK_TC		(1U << 18)	/* --uplink-hook tc */
-#define TUN_F_CONF		(TUN_F_LOCAL_AUTO | TUN_F_HOOK_XDP | TUN_F_HOOK_TC)
+#define TUN_F_CONF		(XVS_TUN_F_LOCAL_AUTO | XVS_TUN_F_HOOK_XDP | XVS_TUN_F_HOOK_TC)
 
 /* Bytes a frame gains inside the uplink's MTU: outer IPv4 and GRE (and
  * key) headers, and the inner frame's own Ethernet header, which the
@@ -38,7 +35,7 @@ static inline __u32 tun_port_mtu(const struct xvs_tunnel *t)
 
 static inline const char *tun_hook_name(__u32 flags)
 {
-	return flags & TUN_F_HOOK_XDP ? "xdp" : flags & TUN_F_HOOK_TC ? "tc" : "auto";
+	return flags & XVS_TUN_F_HOOK_XDP ? "xdp" : flags & XVS_TUN_F_HOOK_TC ? "tc" : "auto";
 }
 
 #endif /* XVS_LOADER_TUNNEL_H */

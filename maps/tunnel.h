@@ -55,6 +55,13 @@ enum xvs_tunnel_flags {
 	XVS_TUN_F_TOS_INHERIT	= 1U << 2,	/* copy the inner IP's DS field */
 	XVS_TUN_F_UPLINK_XDP	= 1U << 3,	/* the uplink takes XDP redirects
 						 * (it is in xvs_tx) */
+	/* The configuration xvsd must find again after a restart; the fast
+	 * path never reads these.
+	 */
+	XVS_TUN_F_LOCAL_AUTO	= 1U << 16,	/* no local address given: the
+						 * route's source, followed */
+	XVS_TUN_F_HOOK_XDP	= 1U << 17,	/* --uplink-hook xdp */
+	XVS_TUN_F_HOOK_TC	= 1U << 18,	/* --uplink-hook tc */
 };
 
 /* Value of xvs_tunnels, keyed by __u32 virtual port id. */

@@ -467,7 +467,7 @@ static void snap_make_tun(struct xvs_snapshot *s)
 	p->vlan.tag = 10;
 	t = &s->tunnels[s->ntunnels++];
 	t->vport = XVS_VPORT_BASE;
-	t->flags = XVS_TUN_F_KEY | XVS_TUN_F_RESOLVED | TUN_F_LOCAL_AUTO;
+	t->flags = XVS_TUN_F_KEY | XVS_TUN_F_RESOLVED | XVS_TUN_F_LOCAL_AUTO;
 	t->remote = htonl(0xc0000202);
 	t->local = htonl(0xc0000201);	/* what the route gave it */
 	t->key = htonl(100);
