@@ -256,39 +256,24 @@ static int fdb_flush(struct ctl *c, struct cmd_args *a)
 	return 0;
 }
 
-static bool is_word(const char *w, const char *const *words, size_t n)
+static int fdb_add(struct ctl *c, struct cmd_args *a)
 {
-	size_t i;
+	return fdb_add_del(c, a, true);
+}
 
-	for (i = 0; w && i < n; i++)
-		if (!strcmp(w, words[i]))
-			return true;
-	return false;
+static int fdb_del(struct ctl *c, struct cmd_args *a)
+{
+	return fdb_add_del(c, a, false);
 }
 
 int do_fdb(struct ctl *c, struct cmd_args *a)
 {
-	static const char *const cmds[] = { "show", "add", "del", "flush" };
-	static const char *const show_kws[] = { "dev", "vlan", "bridge" };
-	const char *cmd = arg_peek(a);
+	static const struct subcmd cmds[] = {
+		{ "show", fdb_show }, { "add", fdb_add }, { "del", fdb_del },
+		{ "flush", fdb_flush },
+	};
+	/* `fdb dev D ...` is `fdb show dev D ...`. */
+	static const char *const show_kws[] = { "dev", "vlan", "bridge", NULL };
 
-	if (arg_is_help(a)) {
-		fdb_help();
-		return CTL_OK;
-	}
-	/* `fdb` and `fdb dev D ...` are `fdb show`. */
-	if (!cmd || is_word(cmd, show_kws, ARRAY_SIZE(show_kws)))
-		return fdb_show(c, a);
-	if (!is_word(cmd, cmds, ARRAY_SIZE(cmds)))
-		return usage_err(a, "unknown command '%s'", cmd);
-	arg_next(a);
-	if (arg_is_help(a)) {
-		fdb_help();
-		return CTL_OK;
-	}
-	if (!strcmp(cmd, "show"))
-		return fdb_show(c, a);
-	if (!strcmp(cmd, "flush"))
-		return fdb_flush(c, a);
-	return fdb_add_del(c, a, !strcmp(cmd, "add"));
+	return run_subcmd(c, a, cmds, ARRAY_SIZE(cmds), show_kws, fdb_help);
 }

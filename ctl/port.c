@@ -225,23 +225,9 @@ static int port_show(struct ctl *c, struct cmd_args *a)
 
 int do_port(struct ctl *c, struct cmd_args *a)
 {
-	const char *cmd = arg_peek(a);
+	static const struct subcmd cmds[] = {
+		{ "show", port_show }, { "set", port_set },
+	};
 
-	if (arg_is_help(a)) {
-		port_help();
-		return CTL_OK;
-	}
-	/* `port` alone is `port show`, as `fdb` is `fdb show`. */
-	if (!cmd)
-		return port_show(c, a);
-	if (strcmp(cmd, "show") && strcmp(cmd, "set"))
-		return usage_err(a, "unknown command '%s'", cmd);
-	arg_next(a);
-	if (arg_is_help(a)) {
-		port_help();
-		return CTL_OK;
-	}
-	if (!strcmp(cmd, "show"))
-		return port_show(c, a);
-	return port_set(c, a);
+	return run_subcmd(c, a, cmds, ARRAY_SIZE(cmds), NULL, port_help);
 }

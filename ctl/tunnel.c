@@ -345,24 +345,10 @@ static int tunnel_show(struct ctl *c, struct cmd_args *a)
 
 int do_tunnel(struct ctl *c, struct cmd_args *a)
 {
-	const char *cmd = arg_peek(a);
+	static const struct subcmd cmds[] = {
+		{ "show", tunnel_show }, { "add", tunnel_add },
+		{ "del", tunnel_del },
+	};
 
-	if (arg_is_help(a)) {
-		tunnel_help();
-		return CTL_OK;
-	}
-	if (!cmd)
-		return tunnel_show(c, a);
-	if (strcmp(cmd, "show") && strcmp(cmd, "add") && strcmp(cmd, "del"))
-		return usage_err(a, "unknown command '%s'", cmd);
-	arg_next(a);
-	if (arg_is_help(a)) {
-		tunnel_help();
-		return CTL_OK;
-	}
-	if (!strcmp(cmd, "show"))
-		return tunnel_show(c, a);
-	if (!strcmp(cmd, "add"))
-		return tunnel_add(c, a);
-	return tunnel_del(c, a);
+	return run_subcmd(c, a, cmds, ARRAY_SIZE(cmds), NULL, tunnel_help);
 }

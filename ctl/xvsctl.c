@@ -81,6 +81,48 @@ bool arg_is_help(const struct cmd_args *a)
 		     !strcmp(w, "--help"));
 }
 
+static const struct subcmd *subcmd_find(const char *w, const struct subcmd *cmds,
+					size_t n)
+{
+	size_t i;
+
+	for (i = 0; w && i < n; i++)
+		if (!strcmp(w, cmds[i].name))
+			return &cmds[i];
+	return NULL;
+}
+
+static bool word_in(const char *w, const char *const *words)
+{
+	for (; w && words && *words; words++)
+		if (!strcmp(w, *words))
+			return true;
+	return false;
+}
+
+int run_subcmd(struct ctl *c, struct cmd_args *a, const struct subcmd *cmds,
+	       size_t n, const char *const *implicit, void (*help)(void))
+{
+	const char *w = arg_peek(a);
+	const struct subcmd *cmd;
+
+	if (arg_is_help(a)) {
+		help();
+		return CTL_OK;
+	}
+	if (!w || word_in(w, implicit))
+		return cmds[0].run(c, a);
+	cmd = subcmd_find(w, cmds, n);
+	if (!cmd)
+		return usage_err(a, "unknown command '%s'", w);
+	arg_next(a);
+	if (arg_is_help(a)) {
+		help();
+		return CTL_OK;
+	}
+	return cmd->run(c, a);
+}
+
 int usage_err(const struct cmd_args *a, const char *fmt, ...)
 {
 	char msg[512];

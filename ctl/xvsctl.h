@@ -55,6 +55,18 @@ int arg_ifname(const struct cmd_args *a, const char *s);
 int arg_bridge(const struct cmd_args *a, const char *s);
 int arg_end(const struct cmd_args *a);
 
+/* An object's commands: `xvsctl OBJECT COMMAND ARGS`.  cmds[0] is what
+ * the object alone means (`fdb` is `fdb show`), and also what a first
+ * word listed in `implicit` starts (`fdb dev D` is `fdb show dev D`).
+ * `help` before or after the command prints the object's help.
+ */
+struct subcmd {
+	const char *name;
+	int (*run)(struct ctl *c, struct cmd_args *a);
+};
+int run_subcmd(struct ctl *c, struct cmd_args *a, const struct subcmd *cmds,
+	       size_t n, const char *const *implicit, void (*help)(void));
+
 /* The objects. */
 int do_attach(struct ctl *c, struct cmd_args *a);
 int do_detach(struct ctl *c, struct cmd_args *a);
