@@ -320,23 +320,14 @@ static void same(const char *what, const __u8 *want, __u32 wlen,
 	hexdiff(want, wlen, got, glen);
 }
 
+/* Counter `off` of per-CPU map entry `key`, summed (0 for the u64 maps). */
 static __u64 sum(int fd, __u32 key, size_t off)
 {
-	size_t sz = bpf_map__value_size(xdp->maps.xvs_pstats);
-	__u64 total = 0;
-	__u8 *v;
-	int c;
+	__u64 v[sizeof(struct xvs_port_stats) / sizeof(__u64)];
+	int n = fd == map_fd(xdp->maps.xvs_pstats) ? (int)(sizeof(v) / sizeof(v[0])) : 1;
 
-	if (fd != map_fd(xdp->maps.xvs_pstats)) {
-		sz = sizeof(__u64);
-		off = 0;
-	}
-	v = calloc(nr_cpus, (sz + 7) & ~7UL);
-	if (v && !bpf_map_lookup_elem(fd, &key, v))
-		for (c = 0; c < nr_cpus; c++)
-			total += *(__u64 *)(v + c * ((sz + 7) & ~7UL) + off);
-	free(v);
-	return total;
+	percpu_sum(fd, key, v, n);
+	return v[off / sizeof(__u64)];
 }
 
 #define PSTAT(no, field) \

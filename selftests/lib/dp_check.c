@@ -68,8 +68,7 @@ void hexdiff(const __u8 *want, __u32 wlen, const __u8 *got, __u32 glen)
 	}
 }
 
-/* Sum a per-CPU value of n __u64 counters over the CPUs. */
-static void percpu_sum(int fd, __u32 key, __u64 *sum, int n)
+void percpu_sum(int fd, __u32 key, __u64 *sum, int n)
 {
 	__u64 v[nr_cpus * n];
 	int cpu, k;

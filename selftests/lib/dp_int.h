@@ -43,6 +43,8 @@ bool is_port(int i);		/* a port of this program's switch */
  */
 int dp_seed(const struct tcase *c);
 int dp_recv(int i, int end, __u8 *buf, __u32 size);
+/* Sum a per-CPU value of n __u64 counters over the CPUs. */
+void percpu_sum(int fd, __u32 key, __u64 *sum, int n);
 /* Print where two frames differ (a failure's detail). */
 void hexdiff(const __u8 *want, __u32 wlen, const __u8 *got, __u32 glen);
 
