@@ -244,29 +244,26 @@ static __always_inline int tc_tun_tx(struct __sk_buff *skb)
 {
 	__u32 vport = XVS_VPORT_BASE + (skb->mark & ~XVS_SKB_MARK_TUNNEL_MASK);
 	const struct xvs_tunnel *t;
-	const struct xvs_port *p;
 	__u32 mtu = 0;
 	int ret;
 
 	skb->mark = 0;
 	t = bpf_map_lookup_elem(&xvs_tunnels, &vport);
-	p = bpf_map_lookup_elem(&xvs_ports, &vport);
-	if (!t || !p || !(t->flags & XVS_TUN_F_RESOLVED)) {
-		ret = -XVS_DROP_TUN_UNRESOLVED;
-		goto drop;
+	if (!t) {
+		stats_drop(0, XVS_DROP_TUN_UNRESOLVED);
+		return TC_ACT_SHOT;	/* deleted meanwhile */
 	}
-	ret = tc_encap(skb, t);
+	ret = t->flags & XVS_TUN_F_RESOLVED ? tc_encap(skb, t) :
+					       -XVS_DROP_TUN_UNRESOLVED;
 	if (!ret && bpf_check_mtu(skb, 0, &mtu, 0, BPF_MTU_CHK_SEGS))
 		ret = -XVS_DROP_TUN_MTU;
-	if (ret)
-		goto drop;
+	if (ret) {
+		stats_tx_drop(t->port_no);
+		stats_drop(0, -ret);
+		return TC_ACT_SHOT;
+	}
 	stats_event(XVS_EV_ENCAP);
 	return TC_ACT_OK;
-drop:
-	if (p)
-		stats_tx_drop(p->port_no);
-	stats_drop(0, -ret);
-	return TC_ACT_SHOT;
 }
 
 SEC("tc")

@@ -641,6 +641,7 @@ int tunnel_add(struct xvsd *d, const struct tunnel_conf *c, json_object *res,
 		return -ENOSPC;
 	}
 	t.vport = vport;
+	t.port_no = no;
 	if (bpf_map_update_elem(d->tunnels_fd, &vport, &t, BPF_NOEXIST)) {
 		e = -errno;
 		snprintf(err, errlen, "Couldn't add tunnel '%s': %s", c->name, strerror(errno));

@@ -77,7 +77,8 @@ struct xvs_tunnel {
 	__u8   tos;			/* outer DS field unless F_TOS_INHERIT */
 	__u8   smac[XVS_ETH_ALEN];	/* the uplink's MAC */
 	__u8   dmac[XVS_ETH_ALEN];	/* the next hop's MAC */
-	__u16  pad;
+	__u16  port_no;			/* the tunnel port's number (its
+					 * counters), as in xvs_ports */
 };
 
 /* Key of xvs_tun_in: which tunnel a received GRE packet belongs to.

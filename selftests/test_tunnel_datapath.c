@@ -194,7 +194,7 @@ static int put_tunnel(__u32 vport, __u16 port_no, const char *remote,
 		.vport = vport, .flags = flags | (key ? XVS_TUN_F_KEY : 0),
 		.local = ip4(LOCAL_IP), .remote = ip4(remote),
 		.key = key ? htonl(KEY1) : 0, .uplink = ifs[X].ifindex,
-		.mtu = 1500, .ttl = 64,
+		.mtu = 1500, .ttl = 64, .port_no = port_no,
 	};
 	struct xvs_port p = {
 		.ifindex = vport, .bridge = 1, .port_no = port_no,
