@@ -142,24 +142,17 @@ found:
 static __always_inline __u8 tun_inner_tos(void *data, void *end)
 {
 	struct ethhdr *eth = data;
-	__be16 proto;
+	struct xvs_tag t;
 	__u8 *l3;
 
-	if ((void *)(eth + 1) > end)
+	if ((void *)(eth + 1) > end || vlan_parse_inband(eth, end, &t))
 		return 0;
-	proto = eth->h_proto;
-	l3 = (void *)(eth + 1);
-	if (eth_is_vlan(proto)) {
-		if ((void *)(l3 + 4) > end)
-			return 0;
-		proto = *(__be16 *)(l3 + 2);
-		l3 += 4;
-	}
+	l3 = (__u8 *)(eth + 1) + (t.present ? XVS_VLAN_HLEN : 0);
 	if ((void *)(l3 + 2) > end)
 		return 0;
-	if (proto == bpf_htons(XVS_ETH_P_IP))
+	if (t.inner == bpf_htons(XVS_ETH_P_IP))
 		return l3[1];
-	if (proto == bpf_htons(XVS_ETH_P_IPV6))
+	if (t.inner == bpf_htons(XVS_ETH_P_IPV6))
 		return (l3[0] << 4) | (l3[1] >> 4);
 	return 0;
 }
