@@ -78,28 +78,21 @@ static __always_inline int ctx_tun_decap(xvs_ctx_t *ctx, __u32 hlen)
 {
 	struct ethhdr *eth, *in;
 	__u8 macs[2 * XVS_ETH_ALEN];
-	__be16 proto, tpid = 0;
-	__u16 tci = 0;
+	struct xvs_tag t;
 	__u32 cut;
-	__be16 *vh;
+	int ret;
 
 	if (hlen > 64)
 		return -XVS_DROP_TUN_TRUNCATED;
 	in = ctx_data(ctx) + hlen;
 	if ((void *)(in + 1) > ctx_data_end(ctx))
 		return -XVS_DROP_TUN_TRUNCATED;
+	ret = vlan_parse_inband(in, ctx_data_end(ctx), &t);
+	if (ret)
+		return ret;
 	__builtin_memcpy(macs, in, sizeof(macs));
-	proto = in->h_proto;
-	cut = hlen;			/* outer IPv4 + GRE + inner Ethernet */
-	if (eth_is_vlan(proto)) {
-		vh = (void *)(in + 1);
-		if ((void *)(vh + 2) > ctx_data_end(ctx))
-			return -XVS_DROP_VLAN_TRUNCATED;
-		tpid = proto;
-		tci = bpf_ntohs(vh[0]);
-		proto = vh[1];
-		cut += XVS_VLAN_HLEN;
-	}
+	/* Outer IPv4 + GRE + inner Ethernet, and the inner tag if any. */
+	cut = hlen + (t.present ? XVS_VLAN_HLEN : 0);
 	if (bpf_skb_adjust_room(ctx, -(__s32)cut, BPF_ADJ_ROOM_MAC,
 				BPF_F_ADJ_ROOM_FIXED_GSO |
 				BPF_F_ADJ_ROOM_NO_CSUM_RESET))
@@ -108,8 +101,8 @@ static __always_inline int ctx_tun_decap(xvs_ctx_t *ctx, __u32 hlen)
 	if ((void *)(eth + 1) > ctx_data_end(ctx))
 		return -XVS_DROP_TUN_TRUNCATED;
 	__builtin_memcpy(eth, macs, sizeof(macs));
-	eth->h_proto = proto;
-	if (tpid && bpf_skb_vlan_push(ctx, tpid, tci))
+	eth->h_proto = t.inner;
+	if (t.present && bpf_skb_vlan_push(ctx, t.proto, t.tci))
 		return -XVS_DROP_VLAN_TAG_FAIL;
 	return 0;
 }
