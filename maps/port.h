@@ -50,6 +50,11 @@ enum xvs_port_flags {
 	 * the hooks on it take its tunnels' GRE packets (maps/tunnel.h).
 	 */
 	XVS_PORT_F_UNDERLAY	= 1U << 9,
+	/* The port's bridge has flow rules (maps/flow.h): its frames are
+	 * classified.  xvsd sets it on every port of the bridge after the
+	 * bridge's xvs_cls entry exists, and clears it before removing it.
+	 */
+	XVS_PORT_F_FLOWS	= 1U << 10,
 };
 
 /* Value of xvs_ports, keyed by __u32 ifindex, or by virtual port id for

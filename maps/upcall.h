@@ -16,6 +16,8 @@
 
 enum xvs_upcall_type {
 	XVS_UPCALL_LEARN = 1,	/* source MAC unknown, or moved port */
+	XVS_UPCALL_FLOW = 2,	/* a rule's `userspace` action: a copy of
+				 * the frame (struct xvs_upcall_flow) */
 };
 
 struct xvs_upcall {
@@ -25,6 +27,20 @@ struct xvs_upcall {
 	__u16 vlan;			/* VLAN id, host order */
 	__u8  mac[XVS_ETH_ALEN];	/* source MAC of the frame */
 	__u64 ts_ns;			/* CLOCK_MONOTONIC ns */
+};
+
+/* XVS_UPCALL_FLOW: the head of the frame as it was when the action ran
+ * (tagged iff it was in a VLAN).  Not rate-limited: a rule that sends
+ * much to userspace fills the ring, and what does not fit is counted
+ * (XVS_EV_UPCALL_RINGFULL) and lost; the frame's other actions go on.
+ */
+struct xvs_upcall_flow {
+	struct xvs_upcall hdr;		/* type XVS_UPCALL_FLOW; mac: source */
+	__u32 rule_id;			/* xvs_flow_rule.id */
+	__u32 slot;			/* its slot in xvs_rules */
+	__u32 len;			/* the frame's length */
+	__u32 caplen;			/* bytes of it in data[] */
+	__u8  data[128];		/* XVS_FLOW_SNAPLEN */
 };
 
 /* Value of xvs_learn_tb (per-CPU array of one): the learn token bucket. */

@@ -17,6 +17,8 @@
 #include "../../maps/stats.h"
 #include "../../maps/upcall.h"
 #include "../../maps/tunnel.h"
+#include "../../maps/flow.h"
+#include "../../maps/trace.h"
 
 /* Ports by ifindex. */
 struct {
@@ -136,5 +138,70 @@ struct {
 	__type(key, struct xvs_fdb_key);
 	__type(value, __u64);
 } xvs_learn_pend SEC(".maps");
+
+/* Flow rules by slot (maps/flow.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XVS_FLOW_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct xvs_flow_rule);
+} xvs_rules SEC(".maps");
+
+/* The classifier: (masked key, mask id) -> rule, for every rule. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XVS_FLOW_MAX_RULES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct xvs_flows_key);
+	__type(value, struct xvs_flows_val);
+} xvs_flows SEC(".maps");
+
+/* Each bridge's masks and generation; replaced whole (no prealloc). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XVS_MAX_BRIDGES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct xvs_cls);
+} xvs_cls SEC(".maps");
+
+/* The microflow cache: exact key -> (generation, slot). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XVS_FLOW_CACHE_SIZE);
+	__type(key, struct xvs_flow_key);
+	__type(value, __u64);
+} xvs_flow_cache SEC(".maps");
+
+/* Per-rule counters by slot. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XVS_FLOW_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct xvs_flow_stats);
+} xvs_flow_stats SEC(".maps");
+
+/* A set_tunnel key for the tunnel output in flight on this CPU: the TC
+ * egress hook that encapsulates runs within the redirect (maps/flow.h).
+ */
+struct xvs_tun_override {
+	__u32  vport;			/* 0: none */
+	__be32 key;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xvs_tun_override);
+} xvs_tun_ovr SEC(".maps");
+
+/* The records of the last trace run on this CPU (maps/trace.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xvs_trace);
+} xvs_trace SEC(".maps");
 
 #endif /* XVS_BPF_MAPS_H */
