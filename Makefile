@@ -16,7 +16,9 @@ CFLAGS		+= -Wall -Wextra -Wno-unused-parameter -Werror -std=gnu11 \
 BPF_CFLAGS	:= -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -I.
 LDLIBS		:= -lbpf -lelf -lz -ljson-c -lyaml
 
-BPF_PROGS	:= xvs_xdp xvs_tc
+# The trace objects (`xvsctl trace`) are the hooks' own entry files built
+# with XVS_TRACE: every side effect becomes a record (maps/trace.h).
+BPF_PROGS	:= xvs_xdp xvs_tc xvs_xdp_trace xvs_tc_trace
 BPF_OBJS	:= $(patsubst %,$(OUTPUT)/%.bpf.o,$(BPF_PROGS))
 SKELS		:= $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_PROGS))
 
@@ -82,6 +84,10 @@ $(OUTPUT) $(OUTPUT)/loader $(OUTPUT)/ctl $(OUTPUT)/bench:
 $(OUTPUT)/%.bpf.o: bpf/%.bpf.c vmlinux.h | $(OUTPUT)
 	$(call msg,CLANG-BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/%_trace.bpf.o: bpf/%.bpf.c vmlinux.h | $(OUTPUT)
+	$(call msg,CLANG-BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DXVS_TRACE -MMD -MP -c $< -o $@
 
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)

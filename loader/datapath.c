@@ -8,6 +8,11 @@
  * object - and any later daemon - reuses them.  That reuse is the daemon's restart
  * story: a new xvsd loads fresh programs over the old maps and swaps them
  * in (port_adopt_all()), while the old programs keep forwarding meanwhile.
+ *
+ * The trace objects (maps/trace.h) load over the same maps, and only their
+ * receive programs are pinned, as trace_xdp_rx and trace_tc_rx: xvsctl
+ * trace runs frames through them with BPF_PROG_TEST_RUN.  The pins hold
+ * the programs, so the objects are closed at once.
  */
 #include <errno.h>
 #include <dirent.h>
@@ -19,9 +24,12 @@
 
 #include "xvs_xdp.skel.h"
 #include "xvs_tc.skel.h"
+#include "xvs_xdp_trace.skel.h"
+#include "xvs_tc_trace.skel.h"
 #include "xvsd.h"
 #include "objpin.h"
 #include "log.h"
+#include "util.h"
 
 static int load_xdp(struct xvsd *d)
 {
@@ -75,6 +83,75 @@ static int load_tc(struct xvsd *d)
 	return 0;
 }
 
+/* Pin `prog` as `name`, in place of what an earlier daemon pinned there:
+ * pinned aside first, then renamed over it, so xvsctl never finds none.
+ */
+static int trace_pin(struct xvsd *d, struct bpf_program *prog, const char *name)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+	int err = 0;
+
+	inst_pin_path(&d->inst, path, sizeof(path), "%s", name);
+	inst_pin_path(&d->inst, tmp, sizeof(tmp), "%s_new", name);
+	unlink(tmp);
+	if (bpf_obj_pin(bpf_program__fd(prog), tmp))
+		return -errno;
+	if (rename(tmp, path)) {
+		err = -errno;
+		unlink(tmp);
+	}
+	return err;
+}
+
+/* Load the trace object `obj` over the pinned maps, its program `rx`
+ * alone (a trace is of a received frame), and pin that as `name`.
+ */
+static int trace_load(struct xvsd *d, struct bpf_object *obj, const char *rx,
+		      const char *name)
+{
+	struct bpf_program *prog;
+	int err;
+
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, !strcmp(bpf_program__name(prog), rx));
+	err = obj_reuse_pinned(obj, d->inst.pin_dir);
+	if (!err)
+		err = bpf_object__load(obj);
+	if (!err)
+		err = trace_pin(d, bpf_object__find_program_by_name(obj, rx), name);
+	return err;
+}
+
+/* A switch without its trace programs still switches: a failure is
+ * logged, and the pins an earlier daemon left are removed, so that
+ * xvsctl trace says they are missing rather than run outdated ones.
+ */
+static void load_trace(struct xvsd *d)
+{
+	static const char *const pins[] = { "trace_xdp_rx", "trace_tc_rx" };
+	struct xvs_xdp_trace *x = xvs_xdp_trace__open();
+	struct xvs_tc_trace *t = xvs_tc_trace__open();
+	char path[PATH_MAX];
+	size_t i;
+	int err;
+
+	err = x && t ? 0 : -errno;
+	if (!err)
+		err = trace_load(d, x->obj, "xvs_xdp_rx", pins[0]);
+	if (!err)
+		err = trace_load(d, t->obj, "xvs_tc_rx", pins[1]);
+	xvs_tc_trace__destroy(t);
+	xvs_xdp_trace__destroy(x);
+	if (!err)
+		return;
+	pr_warn("Couldn't load the trace programs: %s ('xvsctl trace' unavailable; -v for the verifier log)",
+		strerror(-err));
+	for (i = 0; i < ARRAY_SIZE(pins); i++) {
+		inst_pin_path(&d->inst, path, sizeof(path), "%s", pins[i]);
+		unlink(path);
+	}
+}
+
 int dp_load(struct xvsd *d)
 {
 	int err;
@@ -91,8 +168,10 @@ int dp_load(struct xvsd *d)
 		pr_err("Couldn't load the datapath: %s (run with -v for the verifier log)",
 		       strerror(-err));
 		dp_close(d);
+		return err;
 	}
-	return err;
+	load_trace(d);
+	return 0;
 }
 
 void dp_close(struct xvsd *d)
