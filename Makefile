@@ -23,9 +23,9 @@ BPF_OBJS	:= $(patsubst %,$(OUTPUT)/%.bpf.o,$(BPF_PROGS))
 SKELS		:= $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_PROGS))
 
 # Code both xvsd and xvsctl link: logging, names, pinned-map access, JSON,
-# the configuration file.
+# the configuration file, flow rules as text.
 COMMON_SRCS	:= loader/log.c loader/names.c loader/pin.c loader/util.c \
-		   loader/config.c loader/plan.c
+		   loader/config.c loader/plan.c loader/flow_parse.c
 XVSD_SRCS	:= $(COMMON_SRCS) loader/xvsd.c loader/datapath.c loader/objpin.c \
 		   loader/port.c loader/fdb.c loader/upcall.c loader/ctl_server.c \
 		   loader/netlink.c loader/tunnel.c
