@@ -244,24 +244,29 @@ const char *state_bridge_name(const struct ctl_state *st, __u32 id,
 	return buf;
 }
 
+const struct xvs_port *state_port_named(const struct ctl_state *st,
+					const char *dev)
+{
+	const struct xvs_port *p = state_port(st, if_nametoindex(dev));
+	int i;
+
+	/* Not an interface here (any more): its name when attached. */
+	for (i = 0; !p && i < st->nports; i++)
+		if (!strncmp(st->ports[i].name, dev, XVS_NAME_LEN))
+			p = &st->ports[i];
+	return p;
+}
+
 int state_find_port(const struct ctl_state *st, const char *dev,
 		    __u32 *ifindex)
 {
-	__u32 idx = if_nametoindex(dev);
-	int i;
+	const struct xvs_port *p = state_port_named(st, dev);
 
-	if (idx && state_port(st, idx)) {
-		*ifindex = idx;
+	if (p) {
+		*ifindex = p->ifindex;
 		return 0;
 	}
-	/* Not an interface here (any more): its name when attached. */
-	for (i = 0; i < st->nports; i++) {
-		if (!strncmp(st->ports[i].name, dev, XVS_NAME_LEN)) {
-			*ifindex = st->ports[i].ifindex;
-			return 0;
-		}
-	}
-	if (idx)
+	if (if_nametoindex(dev))
 		ctl_err("'%s' is not a port of this switch", dev);
 	else
 		ctl_err("Cannot find device '%s'", dev);

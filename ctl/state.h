@@ -45,6 +45,11 @@ void state_close(struct ctl_state *st);
 
 /* The port on ifindex (or virtual port id), or NULL. */
 const struct xvs_port *state_port(const struct ctl_state *st, __u32 ifindex);
+/* The port named `dev`: the interface of that name while it is a port,
+ * else the port attached under that name; or NULL.
+ */
+const struct xvs_port *state_port_named(const struct ctl_state *st,
+					const char *dev);
 /* The tunnel of a virtual port id, or NULL. */
 const struct xvs_tunnel *state_tunnel(const struct ctl_state *st, __u32 vport);
 /* An interface's name now; else its name when attached (a tunnel port's
