@@ -44,6 +44,7 @@ static const char usage_text[] =
 "           [tag VID] [trunks VIDS]\n"
 "  port show [DEV]\n"
 "  stats [dev DEV]\n"
+"  trace BRIDGE in_port=PORT[,FIELD=VALUE...]\n"
 "  bridge set BR [ageing SECONDS] [mac-limit N]\n"
 "  stop [--cleanup]\n"
 "  apply -f FILE [--dry-run]\n"
@@ -219,6 +220,7 @@ static const struct object {
 	{ "fdb",	do_fdb },
 	{ "port",	do_port },
 	{ "stats",	do_stats },
+	{ "trace",	do_trace },
 	{ "bridge",	do_bridge },
 	{ "stop",	do_stop },
 	{ "apply",	do_apply },

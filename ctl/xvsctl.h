@@ -79,6 +79,7 @@ int do_stats(struct ctl *c, struct cmd_args *a);
 int do_apply(struct ctl *c, struct cmd_args *a);
 int do_export(struct ctl *c, struct cmd_args *a);
 int do_tunnel(struct ctl *c, struct cmd_args *a);
+int do_trace(struct ctl *c, struct cmd_args *a);
 
 /* client.c: the control socket, and starting and stopping xvsd. */
 enum ctl_start { CTL_NO_START, CTL_START };
