@@ -118,8 +118,11 @@ static void rec_port(struct trace *t, const struct xvs_trace_rec *r)
 	t->cur_port = r->a;
 	print_string(PRINT_ANY, "port", "port %s", dev(t, r->a));
 	print_uint(PRINT_ANY, "port_no", " (port %llu, ", r->b);
-	print_string(PRINT_ANY, "bridge", "bridge %s)",
-		     state_bridge_name(&t->st, r->c, br, sizeof(br)));
+	if (!r->c)
+		print_null(PRINT_ANY, "bridge", "underlay)");
+	else
+		print_string(PRINT_ANY, "bridge", "bridge %s)",
+			     state_bridge_name(&t->st, r->c, br, sizeof(br)));
 }
 
 static void rec_underlay(struct trace *t, const struct xvs_trace_rec *r)
