@@ -4,13 +4,13 @@
  * fast path, and every decision it took.
  *
  *   $ xvsctl trace br0 in_port=pa,dl_dst=02:00:00:00:00:02,udp,tp_dst=53
- *   frame: 60 bytes into pa (ifindex 7), untagged
+ *   frame: 60 bytes into pa, untagged
  *   tc_rx on pa:
  *       port pa (port 1, bridge br0)
  *       vlan 0 (untagged)
  *       learn 02:78:76:73:00:01: new, xvsd would learn it on pa
  *       mac lookup 02:00:00:00:00:02 vlan 0: pb
- *       output pb, untagged
+ *       output pb, untagged (vlan 0)
  *     => redirect
  *   verdict: output to pb
  *
