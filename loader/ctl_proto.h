@@ -42,6 +42,15 @@
  *                | "unresolved" (reason says why; resolution goes on).
  *   tunnel_del   name                                      -  (detach of a
  *                tunnel port's name does the same)
+ *   flow_add     bridge, rules[], [file], [lines[]]          ids[]
+ *                rules: "MATCH actions=A,..." (loader/flow_parse.h), all
+ *                added or none; a rule with the match and priority of one
+ *                there replaces it.  file and lines only name where each
+ *                rule came from in an error ("rules.txt:7: ...").
+ *   flow_del     bridge, [match], [strict] bool              deleted (count)
+ *                the rules matching at least as specifically as match (no
+ *                match: every rule of the bridge); strict: the rule with
+ *                this match and priority (priority= in match, else 32768)
  *   batch        steps[] {do: request, undo: request | [requests]}
  *                                                          steps (count)
  *                runs each `do` as if sent alone; at the first that fails,
@@ -54,13 +63,14 @@
  *                with cleanup every port is detached and pins removed)
  *
  * Any reply may carry "warnings": [strings] to print.
- * Reads (show, fdb show, stats) do not use the socket: xvsctl reads the
+ * Reads (show, fdb show, flow dump, stats) do not use the socket: xvsctl reads the
  * pinned maps, so they work while the daemon is down.
  */
 #ifndef XVS_CTL_PROTO_H
 #define XVS_CTL_PROTO_H
 
-#define CTL_MAX_MSG	(64 * 1024)
+/* A request or reply, in bytes: room for a whole flow table's rules. */
+#define CTL_MAX_MSG	(4 * 1024 * 1024)
 
 enum ctl_code {
 	CTL_OK = 0,

@@ -6,11 +6,13 @@
  * a stuck client cannot hold up the event loop for long.
  */
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -23,6 +25,7 @@
 #include "log.h"
 #include "util.h"
 #include "names.h"
+#include "flow_parse.h"
 #include "maps/port.h"
 #include "maps/fdb.h"
 #include "maps/tunnel.h"
@@ -365,7 +368,12 @@ static int cmd_tunnel_add(struct ctl_req *r)
 	else
 		c.tos = v;
 	e = tunnel_add(r->d, &c, r->reply, r->err, sizeof(r->err));
-	return e ? fail(r, 0, e) : 0;
+	if (e)
+		return fail(r, 0, e);
+	/* A new port of a bridge with rules: flagged, cached flows redone. */
+	if (!bridge_lookup(r->d, c.bridge, &v))
+		flow_ports_changed(r->d->flows, v);
+	return 0;
 }
 
 static int cmd_tunnel_del(struct ctl_req *r)
@@ -379,6 +387,148 @@ static int cmd_tunnel_del(struct ctl_req *r)
 	}
 	e = tunnel_del(r->d, name, r->err, sizeof(r->err));
 	return e ? fail(r, 0, e) : 0;
+}
+
+/* Port names in flow rules: the ports (tunnels too) of the rule's bridge. */
+struct flow_ports {
+	struct xvsd *d;
+	__u32 bridge;
+};
+
+static int flow_port(void *arg, const char *name, __u32 *id)
+{
+	struct flow_ports *fp = arg;
+	struct xvs_port p;
+
+	if (port_lookup(fp->d, name, &p) || p.bridge != fp->bridge ||
+	    (p.flags & XVS_PORT_F_UNDERLAY))
+		return -ENOENT;
+	*id = p.ifindex;
+	return 0;
+}
+
+static int req_flow_bridge(struct ctl_req *r, struct flow_ports *fp)
+{
+	const char *br = req_str(r, "bridge");
+
+	fp->d = r->d;
+	if (!br) {
+		snprintf(r->err, sizeof(r->err), "no bridge given");
+		return fail(r, CTL_USAGE, 0);
+	}
+	if (bridge_lookup(r->d, br, &fp->bridge)) {
+		snprintf(r->err, sizeof(r->err), "no bridge '%s'", br);
+		return fail(r, CTL_USAGE, 0);
+	}
+	return 0;
+}
+
+/* Where rule i came from, for its error: "FILE:LINE: ", "rule N: " or "". */
+static void flow_where(struct ctl_req *r, size_t i, size_t n, char *buf, size_t len)
+{
+	const char *file = req_str(r, "file");
+	json_object *lines;
+	int line = i + 1;
+
+	if (json_object_object_get_ex(r->req, "lines", &lines) &&
+	    json_object_is_type(lines, json_type_array) &&
+	    i < json_object_array_length(lines))
+		line = json_object_get_int(json_object_array_get_idx(lines, i));
+	if (file)
+		snprintf(buf, len, "%s:%d: ", file, line);
+	else if (n > 1)
+		snprintf(buf, len, "rule %d: ", line);
+	else
+		buf[0] = '\0';
+}
+
+/* Every rule parsed before any is added: a bad one changes nothing. */
+static int flow_parse_all(struct ctl_req *r, struct flow_ports *fp, json_object *rules,
+			  struct xvs_flow_rule *v, size_t n)
+{
+	char where[PATH_MAX + 16], err[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!flow_parse_rule(json_object_get_string(json_object_array_get_idx(rules, i)),
+				     flow_port, fp, &v[i], err, sizeof(err)))
+			continue;
+		flow_where(r, i, n, where, sizeof(where));
+		msgf(r->err, sizeof(r->err), "%s%s", where, err);
+		return fail(r, CTL_USAGE, 0);
+	}
+	return 0;
+}
+
+/* flow_add: bridge, rules[] ("MATCH actions=..."), [file], [lines[]]. */
+static int cmd_flow_add(struct ctl_req *r)
+{
+	struct xvs_flow_rule *v = NULL;
+	json_object *rules, *res;
+	struct flow_ports fp;
+	__u32 *ids = NULL;
+	size_t i, n = 0;
+	int e;
+
+	if (req_flow_bridge(r, &fp))
+		return -1;
+	if (json_object_object_get_ex(r->req, "rules", &rules) &&
+	    json_object_is_type(rules, json_type_array))
+		n = json_object_array_length(rules);
+	if (!n || n > XVS_FLOW_MAX_RULES) {
+		snprintf(r->err, sizeof(r->err), "flow_add needs 'rules', a list of 1 to %d",
+			 XVS_FLOW_MAX_RULES);
+		return fail(r, CTL_USAGE, 0);
+	}
+	v = calloc(n, sizeof(*v));
+	ids = calloc(n, sizeof(*ids));
+	if (!v || !ids) {
+		snprintf(r->err, sizeof(r->err), "Couldn't add flow rules: %s", strerror(ENOMEM));
+		e = fail(r, CTL_FAILED, 0);
+	} else {
+		e = flow_parse_all(r, &fp, rules, v, n);
+	}
+	if (!e && (e = flow_add(r->d->flows, fp.bridge, v, n, ids, r->err, sizeof(r->err))))
+		e = fail(r, 0, e);
+	if (!e) {
+		res = json_object_new_array();
+		for (i = 0; i < n; i++)
+			json_object_array_add(res, json_object_new_int64(ids[i]));
+		json_object_object_add(r->reply, "ids", res);
+		pr_info("bridge %s: %zu flow rule%s added", req_str(r, "bridge"), n,
+			n == 1 ? "" : "s");
+	}
+	free(v);
+	free(ids);
+	return e;
+}
+
+/* flow_del: bridge, [match], [strict]: the count deleted. */
+static int cmd_flow_del(struct ctl_req *r)
+{
+	struct xvs_flow_key match, mask;
+	struct flow_ports fp;
+	__u32 prio, *strict = NULL;
+	json_object *v;
+	int n;
+
+	if (req_flow_bridge(r, &fp))
+		return -1;
+	if (json_object_object_get_ex(r->req, "strict", &v) && json_object_get_boolean(v))
+		strict = &prio;
+	if (flow_parse_match(req_str(r, "match") ?: "", flow_port, &fp, &match, &mask,
+			     strict, r->err, sizeof(r->err)))
+		return fail(r, CTL_USAGE, 0);
+	n = flow_del(r->d->flows, fp.bridge, &match, &mask, strict);
+	if (n < 0) {
+		snprintf(r->err, sizeof(r->err), "Couldn't delete flow rules: %s", strerror(-n));
+		return fail(r, CTL_FAILED, 0);
+	}
+	json_object_object_add(r->reply, "deleted", json_object_new_int(n));
+	if (n)
+		pr_info("bridge %s: %d flow rule%s deleted", req_str(r, "bridge"), n,
+			n == 1 ? "" : "s");
+	return 0;
 }
 
 static int cmd_stop(struct ctl_req *r)
@@ -423,6 +573,8 @@ static const struct {
 	{ "port_set", cmd_port_set },
 	{ "tunnel_add", cmd_tunnel_add },
 	{ "tunnel_del", cmd_tunnel_del },
+	{ "flow_add", cmd_flow_add },
+	{ "flow_del", cmd_flow_del },
 	{ "batch", cmd_batch },
 	{ "stop", cmd_stop },
 };

@@ -137,6 +137,7 @@ int bridge_del(struct xvsd *d, const char *name, char *err, size_t errlen)
 			return -EBUSY;
 		}
 	}
+	flow_del_bridge(d->flows, id);
 	fdb_flush(d, id, 0, 1);
 	if (bpf_map_update_elem(d->bridges_fd, &id, &b, BPF_ANY)) {
 		snprintf(err, errlen, "Couldn't remove bridge '%s': %s", name,
@@ -570,6 +571,8 @@ void port_forget(struct xvsd *d, const struct xvs_port *p)
 		bpf_map_update_elem(d->pstats_fd, &key, vals, BPF_ANY);
 		free(vals);
 	}
+	if (!(p->flags & XVS_PORT_F_UNDERLAY))
+		flow_ports_changed(d->flows, p->bridge);
 }
 
 int port_attach(struct xvsd *d, const char *bridge, const char *ifname,
@@ -603,6 +606,9 @@ int port_attach(struct xvsd *d, const char *bridge, const char *ifname,
 	if (e)
 		return e;
 	p.bridge = br;
+	/* Classified from its first frame, if its bridge has rules. */
+	if (flow_bridge_rules(d->flows, br))
+		p.flags |= XVS_PORT_F_FLOWS;
 
 	e = port_outputs(d, &p, 1);
 	if (e) {
@@ -630,6 +636,7 @@ int port_attach(struct xvsd *d, const char *bridge, const char *ifname,
 	if_vlan_offloads(&p, 1);
 	/* The flags learned while hooking (native, own clsact) go in too. */
 	bpf_map_update_elem(d->ports_fd, &p.ifindex, &p, BPF_EXIST);
+	flow_ports_changed(d->flows, br);
 	pr_info("port %s (ifindex %u) attached to bridge %s as port %u: %s%s",
 		ifname, p.ifindex, bridge, p.port_no, port_hook_name(p.flags),
 		p.flags & XVS_PORT_F_HOST ? ", host port" : "");

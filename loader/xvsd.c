@@ -147,6 +147,49 @@ static int apply_config(struct xvsd *d)
 	return e ? 1 : 0;
 }
 
+int flows_open(struct xvsd *d)
+{
+	static const char *const names[] = {
+		"xvs_rules", "xvs_flows", "xvs_cls", "xvs_flow_stats",
+	};
+	struct flow_maps *m = &d->flow_maps;
+	int *fds[] = { &m->rules, &m->flows, &m->cls, &m->stats };
+	size_t i;
+	int e;
+
+	m->ports = d->ports_fd;
+	m->bridges = d->bridges_fd;
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		*fds[i] = inst_map_fd(&d->inst, names[i]);
+		if (*fds[i] < 0) {
+			pr_err("Couldn't open map '%s': %s", names[i], strerror(-*fds[i]));
+			flows_close(d);
+			return *fds[i];
+		}
+	}
+	e = flow_table_open(&d->flows, m);
+	if (e) {
+		pr_err("Couldn't read the flow rules: %s", strerror(-e));
+		flows_close(d);
+	}
+	return e;
+}
+
+void flows_close(struct xvsd *d)
+{
+	struct flow_maps *m = &d->flow_maps;
+	int *fds[] = { &m->rules, &m->flows, &m->cls, &m->stats };
+	size_t i;
+
+	flow_table_free(d->flows);
+	d->flows = NULL;
+	for (i = 0; i < ARRAY_SIZE(fds); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
 static int ep_add(int ep, int fd, int tag)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag };
@@ -218,6 +261,7 @@ int main(int argc, char **argv)
 		.ageing_s = XVS_DEFAULT_AGEING,
 		.mac_limit = XVS_DEFAULT_MAC_LIMIT,
 		.fdb_size = XVS_FDB_DEFAULT_SIZE,
+		.flow_maps = { .rules = -1, .flows = -1, .cls = -1, .stats = -1 },
 	};
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 	struct ring_buffer *rb = NULL;
@@ -241,14 +285,18 @@ int main(int argc, char **argv)
 		return err ? 1 : 0;
 	}
 	err = dp_load(&d);
+	if (!err)
+		err = flows_open(&d);
 	if (err)
 		goto out;
+	/* Rules before ports: a vanished port's removal moves the flows on. */
 	port_adopt_all(&d);
 	tunnel_resolve_all(&d, TUN_RESOLVE_START);
 	fdb_sweep(&d, 1);
 	if (d.config) {
 		err = apply_config(&d);
 		if (err) {
+			flows_close(&d);
 			dp_close(&d);
 			ctl_close(&d, lfd);
 			return err;
@@ -274,6 +322,7 @@ out:
 	if (nlfd >= 0)
 		close(nlfd);
 	ctl_close(&d, lfd);
+	flows_close(&d);
 	dp_close(&d);
 	return err ? 1 : 0;
 }

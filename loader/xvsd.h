@@ -20,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "pin.h"
+#include "flow.h"
 #include "maps/common.h"
 #include "maps/tunnel.h"
 
@@ -49,6 +50,10 @@ struct xvsd {
 	int pstats_fd, learn_pend_fd, upcall_fd;
 	int tunnels_fd, tun_in_fd;
 	__u32 fdb_max;			/* xvs_fdb max_entries, as loaded */
+
+	/* The flow rules (flow.h), over the flow maps opened by their pins. */
+	struct flow_maps flow_maps;
+	struct flow_table *flows;
 
 	/* Learned (not static) MACs per bridge, recounted every sweep. */
 	__u32 macs[XVS_MAX_BRIDGES];
@@ -160,6 +165,12 @@ int fdb_flush(struct xvsd *d, __u32 bridge, __u32 ifindex, int all);
 
 /* upcall.c */
 struct ring_buffer *upcall_open(struct xvsd *d);
+
+/* xvsd.c: the flow table (flow.h) over the pinned flow maps, adopting the
+ * rules they hold; and closing it.
+ */
+int flows_open(struct xvsd *d);
+void flows_close(struct xvsd *d);
 
 /* ctl_server.c */
 int ctl_listen(struct xvsd *d);
