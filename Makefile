@@ -31,7 +31,8 @@ XVSD_SRCS	:= $(COMMON_SRCS) loader/xvsd.c loader/datapath.c loader/objpin.c \
 		   loader/netlink.c loader/tunnel.c loader/flow.c
 XVSCTL_SRCS	:= $(COMMON_SRCS) ctl/xvsctl.c ctl/show.c ctl/fdb.c \
 		   ctl/client.c ctl/print.c ctl/state.c ctl/stats.c ctl/config.c \
-		   ctl/port.c ctl/apply.c ctl/tunnel.c ctl/trace.c ctl/frame.c
+		   ctl/port.c ctl/apply.c ctl/tunnel.c ctl/trace.c ctl/frame.c \
+		   ctl/flow.c
 
 XVSD_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(XVSD_SRCS))
 XVSCTL_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(XVSCTL_SRCS))

@@ -5,6 +5,7 @@
  *
  *   instance xvs: xvsd running (pid 123), pins /sys/fs/bpf/xvs/xvs
  *   bridge br0: ageing 300 s, mac-limit 8192, macs 3 (learned 5, refused 0)
+ *       flows: 3 rules, 2 masks (of 32; the switch: 16384 rules, cache 131072)
  *       port 1 veth1 (ifindex 7): hook tc, vlan access 10, own-clsact, veth
  *           rx 10 pkts 840 bytes, tx 12 pkts 1000 bytes, dropped rx 0 tx 0
  *       port 2 gre0 (gre): type gre, remote 192.0.2.2, key 100, resolved,
@@ -94,6 +95,21 @@ static void print_underlays(const struct ctl_state *st)
 	close_json_array();
 }
 
+/* The bridge's flow table: from its xvs_cls entry (none: no rules). */
+static void print_bridge_flows(const struct ctl_state *st, __u32 id)
+{
+	struct xvs_cls c;
+
+	state_cls(st, id, &c);
+	open_json_object("flows");
+	print_uint(PRINT_ANY, "rules", "    flows: %llu rules, ", c.n_rules);
+	print_uint(PRINT_ANY, "masks", "%llu masks ", c.n_masks);
+	print_uint(PRINT_ANY, "max_masks", "(of %llu; ", XVS_FLOW_MAX_MASKS);
+	print_uint(PRINT_ANY, "max_rules", "the switch: %llu rules, ", XVS_FLOW_MAX_RULES);
+	print_uint(PRINT_ANY, "cache_size", "cache %llu)\n", XVS_FLOW_CACHE_SIZE);
+	close_json_object();
+}
+
 static void print_bridge(const struct ctl_state *st, __u32 id, __u32 macs)
 {
 	const struct xvs_bridge *b = &st->bridges[id];
@@ -110,6 +126,7 @@ static void print_bridge(const struct ctl_state *st, __u32 id, __u32 macs)
 	print_uint(PRINT_ANY, "learned", "(learned %llu, ", b->learned);
 	print_uint(PRINT_ANY, "learn_refused", "refused %llu)\n",
 		   b->learn_refused);
+	print_bridge_flows(st, id);
 	open_json_array("ports");
 	for (i = 0; i < st->nports; i++)
 		if (st->ports[i].bridge == id &&

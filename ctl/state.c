@@ -29,6 +29,10 @@ _Static_assert(sizeof(struct xvs_fdb_entry) == 16, "xvs_fdb_entry ABI");
 _Static_assert(sizeof(struct xvs_port_stats) == 6 * sizeof(__u64),
 	       "xvs_port_stats is only __u64 counters");
 _Static_assert(sizeof(struct xvs_tunnel) == 44, "xvs_tunnel ABI");
+_Static_assert(sizeof(struct xvs_flow_key) == 68, "xvs_flow_key ABI");
+_Static_assert(sizeof(struct xvs_flow_rule) == 232, "xvs_flow_rule ABI");
+_Static_assert(sizeof(struct xvs_flow_stats) == 24, "xvs_flow_stats ABI");
+_Static_assert(sizeof(struct xvs_cls) == 16 + XVS_FLOW_MAX_MASKS * 76, "xvs_cls ABI");
 
 #define PSTATS_FIELDS	(sizeof(struct xvs_port_stats) / sizeof(__u64))
 
@@ -55,6 +59,12 @@ static const struct map_desc maps[] = {
 	  sizeof(__u32), sizeof(__u64), false },
 	{ "xvs_tunnels", offsetof(struct ctl_state, tunnels_fd),
 	  sizeof(__u32), sizeof(struct xvs_tunnel), true },
+	{ "xvs_rules", offsetof(struct ctl_state, rules_fd),
+	  sizeof(__u32), sizeof(struct xvs_flow_rule), true },
+	{ "xvs_flow_stats", offsetof(struct ctl_state, flow_stats_fd),
+	  sizeof(__u32), sizeof(struct xvs_flow_stats), true },
+	{ "xvs_cls", offsetof(struct ctl_state, cls_fd),
+	  sizeof(__u32), sizeof(struct xvs_cls), true },
 };
 
 static int *map_fd(struct ctl_state *st, const struct map_desc *m)
@@ -344,6 +354,79 @@ int state_fdb(const struct ctl_state *st, struct fdb_item **items, int *n)
 	}
 	*n = fdb_sort_uniq(v, cnt);
 	*items = v;
+	return 0;
+}
+
+static int flow_cmp(const void *a, const void *b)
+{
+	const struct xvs_flow_rule *x = &((const struct flow_item *)a)->r;
+	const struct xvs_flow_rule *y = &((const struct flow_item *)b)->r;
+
+	if (x->priority != y->priority)
+		return x->priority > y->priority ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int state_flows(const struct ctl_state *st, __u32 bridge, struct flow_item **items,
+		int *n)
+{
+	struct flow_item *v;
+	__u32 s;
+	int cnt = 0;
+
+	*items = NULL;
+	*n = 0;
+	if (st->rules_fd < 0)
+		return 0;
+	v = calloc(XVS_FLOW_MAX_RULES, sizeof(*v));
+	if (!v) {
+		ctl_err("Couldn't read the flow rules: %s", strerror(ENOMEM));
+		return CTL_FAILED;
+	}
+	for (s = 0; s < XVS_FLOW_MAX_RULES; s++) {
+		if (bpf_map_lookup_elem(st->rules_fd, &s, &v[cnt].r) ||
+		    !(v[cnt].r.flags & XVS_FLOW_F_USED) || v[cnt].r.match.bridge != bridge)
+			continue;
+		v[cnt++].slot = s;
+	}
+	qsort(v, cnt, sizeof(*v), flow_cmp);
+	*items = v;
+	*n = cnt;
+	return 0;
+}
+
+void state_flow_stats(const struct ctl_state *st, __u32 slot, struct xvs_flow_stats *s)
+{
+	struct xvs_flow_stats *cpu;
+	int i, n = ncpus();
+
+	memset(s, 0, sizeof(*s));
+	cpu = calloc(n, sizeof(*cpu));
+	if (!cpu || st->flow_stats_fd < 0 ||
+	    bpf_map_lookup_elem(st->flow_stats_fd, &slot, cpu)) {
+		free(cpu);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		s->packets += cpu[i].packets;
+		s->bytes += cpu[i].bytes;
+		if (cpu[i].used_ns > s->used_ns)
+			s->used_ns = cpu[i].used_ns;
+	}
+	free(cpu);
+}
+
+void state_cls(const struct ctl_state *st, __u32 bridge, struct xvs_cls *c)
+{
+	if (st->cls_fd < 0 || bpf_map_lookup_elem(st->cls_fd, &bridge, c))
+		memset(c, 0, sizeof(*c));
+}
+
+int state_flow_port_name(void *st, __u32 id, char *buf, size_t len)
+{
+	if (!state_port(st, id))
+		return -ENOENT;
+	state_dev_name(st, id, buf, len);
 	return 0;
 }
 

@@ -21,10 +21,12 @@
 #include "maps/fdb.h"
 #include "maps/stats.h"
 #include "maps/tunnel.h"
+#include "maps/flow.h"
 
 struct ctl_state {
 	int ports_fd, bridges_fd, fdb_fd, pstats_fd, drops_fd, events_fd;
 	int tunnels_fd;				/* -1: pins older than tunnels */
+	int rules_fd, flow_stats_fd, cls_fd;	/* -1: pins older than flows */
 	struct xvs_port ports[XVS_MAX_PORTS];	/* sorted by port_no */
 	int nports;
 	struct xvs_bridge bridges[XVS_MAX_BRIDGES];	/* by id */
@@ -35,6 +37,12 @@ struct ctl_state {
 struct fdb_item {
 	struct xvs_fdb_key key;
 	struct xvs_fdb_entry e;
+};
+
+/* A flow rule and its slot in xvs_rules. */
+struct flow_item {
+	__u32 slot;
+	struct xvs_flow_rule r;
 };
 
 /* Open the maps of c->inst and read ports and bridges; prints the error
@@ -69,6 +77,21 @@ int state_find_bridge(const struct ctl_state *st, const char *name, __u32 *id);
 
 /* The whole MAC table, sorted by (bridge, vlan, mac); *items to free(). */
 int state_fdb(const struct ctl_state *st, struct fdb_item **items, int *n);
+
+/* The flow rules of a bridge, best first (priority down, then id up);
+ * *items to free().
+ */
+int state_flows(const struct ctl_state *st, __u32 bridge, struct flow_item **items,
+		int *n);
+/* A rule slot's counters: packets and bytes summed over the CPUs, the
+ * latest use (zeros if unreadable).
+ */
+void state_flow_stats(const struct ctl_state *st, __u32 slot,
+		      struct xvs_flow_stats *s);
+/* A bridge's classifier entry; zeros (no masks, no rules) if it has none. */
+void state_cls(const struct ctl_state *st, __u32 bridge, struct xvs_cls *c);
+/* For the flow formatters: a port's name, or -ENOENT (shown as a number). */
+int state_flow_port_name(void *st, __u32 id, char *buf, size_t len);
 
 /* A port's counters, summed over the CPUs (zeros if unreadable). */
 void state_port_stats(const struct ctl_state *st, __u16 port_no,

@@ -46,6 +46,9 @@ static const char usage_text[] =
 "  stats [dev DEV]\n"
 "  trace BRIDGE in_port=PORT[,FIELD=VALUE...]\n"
 "  bridge set BR [ageing SECONDS] [mac-limit N]\n"
+"  flow add BR \"MATCH actions=ACTION,...\" | flow add BR -f FILE\n"
+"  flow del BR [\"MATCH\"] [--strict]\n"
+"  flow [dump] BR | flows BR\n"
 "  stop [--cleanup]\n"
 "  apply -f FILE [--dry-run]\n"
 "  export\n"
@@ -222,6 +225,8 @@ static const struct object {
 	{ "stats",	do_stats },
 	{ "trace",	do_trace },
 	{ "bridge",	do_bridge },
+	{ "flow",	do_flow },
+	{ "flows",	do_flows },
 	{ "stop",	do_stop },
 	{ "apply",	do_apply },
 	{ "export",	do_export },

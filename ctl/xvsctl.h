@@ -79,6 +79,8 @@ int do_stats(struct ctl *c, struct cmd_args *a);
 int do_apply(struct ctl *c, struct cmd_args *a);
 int do_export(struct ctl *c, struct cmd_args *a);
 int do_tunnel(struct ctl *c, struct cmd_args *a);
+int do_flow(struct ctl *c, struct cmd_args *a);
+int do_flows(struct ctl *c, struct cmd_args *a);
 int do_trace(struct ctl *c, struct cmd_args *a);
 
 /* client.c: the control socket, and starting and stopping xvsd. */
