@@ -325,7 +325,7 @@ static int add_check(const struct flow_table *t, __u32 bridge,
 {
 	const struct flow_bridge *b = &t->br[bridge];
 	struct xvs_flow_key masks[XVS_FLOW_MAX_MASKS];
-	int i, j, id, rules = 0, nm = 0, have = mask_count(b);
+	int i, j, id, rules = 0, replaces = 0, nm = 0, have = mask_count(b);
 	char name[XVS_NAME_LEN + 8];
 
 	for (i = 0; i < n; i++) {
@@ -334,6 +334,8 @@ static int add_check(const struct flow_table *t, __u32 bridge,
 		id = mask_find(b, &v[i].mask);
 		if (j == i && rule_find(t, &v[i], id) == SLOT_NONE)
 			rules++;
+		else
+			replaces = 1;
 		for (j = 0; id < 0 && j < nm && memcmp(&masks[j], &v[i].mask, sizeof(masks[j])); j++)
 			;
 		if (id >= 0 || j < nm)
@@ -345,8 +347,12 @@ static int add_check(const struct flow_table *t, __u32 bridge,
 		}
 		masks[nm++] = v[i].mask;
 	}
-	if (t->n_rules + rules > XVS_FLOW_MAX_RULES) {
-		snprintf(err, errlen, "flow table full: %d rules", XVS_FLOW_MAX_RULES);
+	/* A replacement takes a slot of its own before the old one is
+	 * freed: the rule the fast path may be reading is never rewritten.
+	 */
+	if (t->n_rules + rules + replaces > XVS_FLOW_MAX_RULES) {
+		snprintf(err, errlen, "flow table full: %d rules%s", XVS_FLOW_MAX_RULES,
+			 replaces ? " (a replacement needs a free slot until it is in)" : "");
 		return -ENOSPC;
 	}
 	return 0;
