@@ -517,8 +517,13 @@ static int cmd_flow_del(struct ctl_req *r)
 	if (json_object_object_get_ex(r->req, "strict", &v) && json_object_get_boolean(v))
 		strict = &prio;
 	if (flow_parse_match(req_str(r, "match") ?: "", flow_port, &fp, &match, &mask,
-			     strict, r->err, sizeof(r->err)))
+			     strict, r->err, sizeof(r->err))) {
+		/* The parser refused it for want of a place: say which. */
+		if (!strict && !strncmp(r->err, "priority=", 9))
+			snprintf(r->err, sizeof(r->err),
+				 "priority= needs --strict (without, every priority is deleted)");
 		return fail(r, CTL_USAGE, 0);
+	}
 	n = flow_del(r->d->flows, fp.bridge, &match, &mask, strict);
 	if (n < 0) {
 		snprintf(r->err, sizeof(r->err), "Couldn't delete flow rules: %s", strerror(-n));

@@ -63,7 +63,9 @@ errors_one_line_change_nothing() {
 		fail "the message does not name the field and why"
 	[ "$(xvsctl -j flow dump br0 | jq -c 'map(del(.duration))')" = "$before" ] ||
 		fail "a failed command changed the rules"
-	[ "$(xvsctl -j flow add br0 "tcp,tp_dst" | jq -r .error)" = \
+	xvsctl flow del br0 "priority=10,tcp" 2>&1 | grep -q "priority= needs --strict" ||
+		fail "del without --strict does not say what priority= needs"
+	[ "$(xvsctl -j flow add br0 "tcp,tp_dst actions=drop" | jq -r .error)" = \
 	  "tp_dst needs a value (tp_dst=0..65535[/mask])" ] || fail "no {\"error\": ...} under -j"
 }
 
