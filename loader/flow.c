@@ -612,7 +612,8 @@ static int adopt_read(struct flow_table *t, __u32 *slots)
 		br = r->match.bridge;
 		id = bridge_exists(t, br) ? adopt_mask(&t->br[br], known[br], &r->mask) : -1;
 		if (id < 0) {
-			pr_warn("flow rule %u: its bridge #%u is gone: removed", r->id, br);
+			pr_warn("flow rule %u: its bridge #%u is gone, or has no mask id left: removed",
+				r->id, br);
 			slot_free(t, s);
 			continue;
 		}
