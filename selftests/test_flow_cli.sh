@@ -13,11 +13,11 @@
 #                     ├── xvs bridge br0 (namespace xsw-*)
 #   [b-*] eth0 --- pb ┘
 source "$(dirname "$0")/lib/lib.sh"
-require_env jq
+require_env jq bpftool
 
 TESTS=(errors_one_line_change_nothing file_all_or_nothing mask_limit rule_limit
        replace_same_match_and_priority del_strict_and_not dump_json
-       restart_keeps_rules_and_counters show_counts)
+       restart_keeps_rules_and_counters show_counts ports_flagged_gen_moves)
 
 setup() {
 	switch_setup
@@ -218,6 +218,39 @@ show_counts() {
 		fail "show does not count the rules and masks"
 	flush
 	xvsctl show | grep -q "flows: 0 rules, 0 masks" || fail "show after del"
+}
+
+# A port's flags, and the bridge's generation, in the pinned maps.
+flags_of() {
+	bpftool -j map dump pinned "$BPFFS/$INST/xvs_ports" |
+		jq -r ".[] | select(.formatted.value.name == \"$1\") | .formatted.value.flags"
+}
+flagged() { [ $(($(flags_of "$1") & 1024)) != 0 ]; }	# XVS_PORT_F_FLOWS
+gen() { bpftool -j map dump pinned "$BPFFS/$INST/xvs_cls" | jq '.[0].formatted.value.gen'; }
+
+# XVS_PORT_F_FLOWS on every port of a bridge with rules, tunnels and
+# ports that come later too; a new port moves the generation on.
+ports_flagged_gen_moves() {
+	local g
+	flush
+	flagged pa && fail "pa flagged without rules"
+	check xvsctl flow add br0 "priority=1,arp actions=normal"
+	flagged pa && flagged pb || fail "the ports were not flagged"
+	check xvsctl tunnel add gre9 --bridge br0 --remote 10.99.0.2 >/dev/null
+	flagged gre9 || fail "a new tunnel port was not flagged"
+	g=$(gen)
+	station c 10.12.0.3/24
+	check xvsctl attach pc >/dev/null
+	flagged pc || fail "a new port was not flagged"
+	[ "$(gen)" -gt "$g" ] || fail "attach did not move the generation on ($g, $(gen))"
+	g=$(gen)
+	check xvsctl detach pc
+	[ "$(gen)" -gt "$g" ] || fail "detach did not move the generation on"
+	flush
+	flagged pa || flagged gre9 && fail "flags left without rules"
+	[ "$(bpftool -j map dump pinned "$BPFFS/$INST/xvs_cls" | jq length)" = 0 ] ||
+		fail "xvs_cls entry left without rules"
+	check xvsctl tunnel del gre9
 }
 
 ktap_run "$@"
