@@ -384,7 +384,7 @@ static int rule_add(struct flow_table *t, const struct xvs_flow_rule *in, __u32 
 		e = group_insert(t, s);
 	if (e) {
 		t->next[s] = SLOT_NONE;
-		t->rules[s].flags = 0;
+		slot_free(t, s);
 		return e;
 	}
 	t->next_id++;
@@ -436,13 +436,17 @@ int flow_add(struct flow_table *t, __u32 bridge, const struct xvs_flow_rule *rul
 	}
 	v = calloc(n, sizeof(*v));
 	done = calloc(n, sizeof(*done));
-	e = v && done ? 0 : -ENOMEM;
-	for (i = 0; !e && i < n; i++) {
+	if (!v || !done) {
+		free(v);
+		free(done);
+		snprintf(err, errlen, "Couldn't add flow rules: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
 		v[i] = rules[i];
 		v[i].match.bridge = bridge;
 	}
-	if (!e)
-		e = add_check(t, bridge, v, n, err, errlen);
+	e = add_check(t, bridge, v, n, err, errlen);
 	for (i = 0; !e && i < n; i++)
 		e = rule_add(t, &v[i], &done[i]);
 	if (e && i) {
