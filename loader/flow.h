@@ -16,8 +16,10 @@
  * generation) after the xvs_flows entries it describes, a deleted rule's
  * slot freed only after nothing points at it any more, and
  * XVS_PORT_F_FLOWS set on the bridge's ports only while its xvs_cls
- * entry exists.  A failed call changes nothing: limits and duplicates are
- * checked before the first write.
+ * entry exists.  A call refused for a limit changes nothing: limits are
+ * checked before the first write.  Should a map refuse a write half way,
+ * the rules added by then are deleted again (one they replaced stays
+ * gone).
  *
  * Single-threaded, like xvsd; the fast path writes only the counters and
  * the cache.
