@@ -32,6 +32,8 @@ static const char *const drop_names[XVS_DROP_MAX] = {
 	[XVS_DROP_TUN_MTU]	= "tun_mtu",
 	[XVS_DROP_TUN_ENCAP_FAIL] = "tun_encap_fail",
 	[XVS_DROP_TUN_SPLIT]	= "tun_split_horizon",
+	[XVS_DROP_FLOW_DROP]	= "flow_drop",
+	[XVS_DROP_FLOW_STALE]	= "flow_stale",
 };
 
 static const char *const event_names[XVS_EV_MAX] = {
@@ -46,6 +48,8 @@ static const char *const event_names[XVS_EV_MAX] = {
 	[XVS_EV_ENCAP]			= "encap",
 	[XVS_EV_DECAP]			= "decap",
 	[XVS_EV_UNDERLAY_PASS]		= "underlay_pass",
+	[XVS_EV_FLOW_CACHE_HIT]		= "flow_cache_hit",
+	[XVS_EV_FLOW_CACHE_MISS]	= "flow_cache_miss",
 };
 
 _Static_assert(sizeof(drop_names) / sizeof(drop_names[0]) == XVS_DROP_MAX,

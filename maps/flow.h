@@ -57,8 +57,10 @@ struct xvs_flow_key {
 	__u8   nw_proto;	/* IP protocol / IPv6 next header; ARP: opcode
 				 * (low byte) */
 	__u8   pad[3];
-	__be16 tp_src;		/* TCP/UDP/SCTP source port; ICMP(v6) type */
-	__be16 tp_dst;		/* TCP/UDP/SCTP destination port; ICMP code */
+	__be16 tp_src;		/* TCP/UDP/SCTP source port; ICMP(v6) type
+				 * (as a 16-bit number, network order) */
+	__be16 tp_dst;		/* TCP/UDP/SCTP destination port; ICMP code
+				 * (likewise) */
 	__be32 tun_id;		/* GRE key the frame arrived with (from a
 				 * tunnel port with a key), else 0 */
 };

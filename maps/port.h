@@ -109,6 +109,11 @@ struct xvs_flood_key {
  */
 #define XVS_SKB_MARK_TUNNEL	0x78767400	/* "xvt" + tunnel */
 #define XVS_SKB_MARK_TUNNEL_MASK 0xffffff00
+/* The same, with the GRE key a flow rule set (set_tunnel) in place of the
+ * tunnel's: the key is in xvs_tun_ovr, written by the redirect just made
+ * on this CPU (the egress hook runs within it).
+ */
+#define XVS_SKB_MARK_TUNNEL_KEY	0x78767500	/* "xvu" + tunnel */
 
 /* Value of xvs_members: the ports of one flood group as a flat list, for
  * the TC path, which floods with bpf_clone_redirect() (skbs cannot be

@@ -42,6 +42,8 @@ enum xvs_drop_reason {
 				 * MTU */
 	XVS_DROP_TUN_ENCAP_FAIL,/* no room for the outer headers */
 	XVS_DROP_TUN_SPLIT,	/* tunnel to tunnel (split horizon) */
+	XVS_DROP_FLOW_DROP,	/* a flow rule's actions: drop, or no output */
+	XVS_DROP_FLOW_STALE,	/* the matched rule was deleted meanwhile */
 	XVS_DROP_MAX,
 };
 
@@ -58,6 +60,8 @@ enum xvs_event {
 	XVS_EV_ENCAP,		/* frames sent into a GRE tunnel */
 	XVS_EV_DECAP,		/* frames received from a GRE tunnel */
 	XVS_EV_UNDERLAY_PASS,	/* underlay frames not ours, passed up */
+	XVS_EV_FLOW_CACHE_HIT,	/* flow decided by the microflow cache */
+	XVS_EV_FLOW_CACHE_MISS,	/* flow classified (cache miss or stale) */
 	XVS_EV_MAX,
 };
 

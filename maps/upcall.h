@@ -29,8 +29,8 @@ struct xvs_upcall {
 	__u64 ts_ns;			/* CLOCK_MONOTONIC ns */
 };
 
-/* XVS_UPCALL_FLOW: the head of the frame as it was when the action ran
- * (tagged iff it was in a VLAN).  Not rate-limited: a rule that sends
+/* XVS_UPCALL_FLOW: the head of the frame as it was when the action ran,
+ * without an 802.1Q tag: its VLAN is hdr.vlan.  Not rate-limited: a rule that sends
  * much to userspace fills the ring, and what does not fit is counted
  * (XVS_EV_UPCALL_RINGFULL) and lost; the frame's other actions go on.
  */
