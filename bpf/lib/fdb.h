@@ -10,6 +10,7 @@
 #include "maps.h"
 #include "parse.h"
 #include "upcall.h"
+#include "trace.h"
 
 static __always_inline struct xvs_fdb_entry *
 fdb_lookup(__u32 bridge, __u16 vlan, const __u8 *mac)
@@ -37,6 +38,12 @@ static __always_inline void fdb_learn(__u32 bridge, __u16 vlan,
 
 	mac_copy(key.mac, mac);
 	e = bpf_map_lookup_elem(&xvs_fdb, &key);
+	if (XVS_TRACING) {
+		trace_rec(XVS_TR_LEARN,
+			  !(e && (e->ifindex == ifindex || (e->flags & XVS_FDB_F_STATIC))),
+			  e ? e->ifindex : 0, 0, 0);
+		return;
+	}
 	if (e && (e->ifindex == ifindex || (e->flags & XVS_FDB_F_STATIC))) {
 		/* One write a second at most: keeps the line shared. */
 		if (e->ifindex == ifindex && now - e->seen_ns > XVS_NSEC_PER_SEC)
