@@ -38,6 +38,28 @@ static __always_inline int xdp_drop(struct xvs_frame *f, int reason)
 	return XDP_DROP;
 }
 
+/* The copies a broadcast redirect would make: its devmap egress program
+ * (xvs_xdp_tx) keeps those for ports that carry the VLAN.
+ */
+static __always_inline void xdp_trace_flood(const struct xvs_frame *f,
+					    const struct xvs_members *m)
+{
+	const struct xvs_port *p;
+	__u32 i, ifindex;
+
+	trace_rec(XVS_TR_FLOOD, 0, f->vlan, 0, 0);
+	for (i = 0; i < XVS_MAX_GROUP_PORTS; i++) {
+		if (i >= m->count)
+			break;
+		ifindex = m->ifindex[i];
+		p = bpf_map_lookup_elem(&xvs_ports, &ifindex);
+		if (ifindex == f->ifindex || !p || !vlan_carries(&p->vlan, f->vlan))
+			continue;
+		trace_rec(XVS_TR_OUTPUT, vlan_egress_tagged(&p->vlan, f->vlan),
+			  ifindex, f->vlan, 0);
+	}
+}
+
 static __always_inline int xdp_flood(struct xdp_md *ctx, struct xvs_frame *f)
 {
 	struct xvs_flood_key key = { .bridge = f->bridge };
@@ -59,8 +81,11 @@ static __always_inline int xdp_flood(struct xdp_md *ctx, struct xvs_frame *f)
 	    m->host_count || ctx_len(ctx) > ctx_linear_len(ctx)) {
 		if (f->port_flags & XVS_PORT_F_TUNNEL)
 			return xdp_drop(f, XVS_DROP_FLOOD_FAIL);
+		trace_rec(XVS_TR_PASS, 0, 0, 0, 0);
 		return XDP_PASS;
 	}
+	if (XVS_TRACING)
+		xdp_trace_flood(f, m);
 	group = bpf_map_lookup_elem(&xvs_flood, &key);
 	if (!group)
 		return xdp_drop(f, XVS_DROP_NO_BRIDGE);
@@ -74,6 +99,8 @@ static __always_inline int xdp_flood(struct xdp_md *ctx, struct xvs_frame *f)
 /* Encapsulate for tunnel `t`: room for the outer headers in front. */
 static __always_inline int xdp_encap(struct xdp_md *ctx, const struct xvs_tunnel *t)
 {
+	trace_rec(XVS_TR_ENCAP, 0, t->vport, t->flags & XVS_TUN_F_KEY ? t->key : 0,
+		  t->uplink);
 	__u32 hlen = XVS_TUN_OVERHEAD(t->flags & XVS_TUN_F_KEY);
 	__u8 tos = t->tos;
 	__u32 l3len;
@@ -96,12 +123,16 @@ static __always_inline int xdp_encap(struct xdp_md *ctx, const struct xvs_tunnel
 }
 
 /* Out of a tunnel port: encapsulated, to its uplink.  An uplink that
- * takes skbs only gets it from TC (the mark path, xvs_tc.bpf.c).
+ * takes skbs only gets it from TC (the mark path, xvs_tc.bpf.c).  A flow
+ * rule's output (`key`: its set_tunnel key, or NULL) is not filtered by
+ * the port's VLANs, and has made sure of an XDP uplink.
  */
-static __always_inline int xdp_to_tunnel(struct xdp_md *ctx, struct xvs_frame *f)
+static __always_inline int xdp_to_tunnel(struct xdp_md *ctx, struct xvs_frame *f,
+					 const __be32 *key)
 {
 	const struct xvs_tunnel *t;
 	const struct xvs_port *p;
+	struct xvs_tunnel tk;
 	int ret;
 
 	t = bpf_map_lookup_elem(&xvs_tunnels, &f->out_ifindex);
@@ -112,11 +143,24 @@ static __always_inline int xdp_to_tunnel(struct xdp_md *ctx, struct xvs_frame *f
 		stats_tx_drop(p->port_no);
 		return xdp_drop(f, XVS_DROP_TUN_UNRESOLVED);
 	}
-	if (!(t->flags & XVS_TUN_F_UPLINK_XDP))
+	if (!(t->flags & XVS_TUN_F_UPLINK_XDP)) {
+		trace_rec(XVS_TR_PASS, 0, 0, 0, 0);
 		return XDP_PASS;
-	ret = vlan_to_port(ctx, f, p);
-	if (ret > 0)
-		ret = -XVS_DROP_VLAN_DENIED;
+	}
+	if (f->rule) {
+		ret = vlan_out(ctx, f, p);
+	} else {
+		ret = vlan_to_port(ctx, f, p);
+		if (ret > 0)
+			ret = -XVS_DROP_VLAN_DENIED;
+	}
+	if (key) {
+		__builtin_memcpy(&tk, t, sizeof(tk));
+		tk.key = *key;
+		tk.flags |= XVS_TUN_F_KEY;
+		t = &tk;
+	}
+	trace_rec(XVS_TR_OUTPUT, 1, f->out_ifindex, f->vlan, 0);
 	if (!ret)
 		ret = xdp_encap(ctx, t);
 	if (ret) {
@@ -129,39 +173,191 @@ static __always_inline int xdp_to_tunnel(struct xdp_md *ctx, struct xvs_frame *f
 	return bpf_redirect_map(&xvs_tx, t->uplink, XDP_DROP);
 }
 
+/* Act on the learning switch's verdict. */
+static __always_inline int xdp_verdict(struct xdp_md *ctx, struct xvs_frame *f)
+{
+	long ret;
+
+	switch (f->verdict) {
+	case XVS_V_FORWARD:
+		if (f->out_ifindex >= XVS_VPORT_BASE)
+			return xdp_to_tunnel(ctx, f, NULL);
+		/* A port missing from xvs_tx takes skbs only: TC sends it
+		 * (a decapsulated frame was passed on whole, had it any).
+		 */
+		ret = bpf_redirect_map(&xvs_tx, f->out_ifindex,
+				       f->port_flags & XVS_PORT_F_TUNNEL ?
+				       XDP_DROP : XDP_PASS);
+		if (ret == XDP_REDIRECT) {
+			trace_rec(XVS_TR_OUTPUT, 0, f->out_ifindex, f->vlan, 0);
+			stats_event(XVS_EV_FORWARD);
+		} else {
+			trace_rec(XVS_TR_PASS, 0, 0, 0, 0);
+		}
+		return ret;
+	case XVS_V_FLOOD:
+		return xdp_flood(ctx, f);
+	case XVS_V_PASS:
+		return XDP_PASS;
+	default:
+		if (f->port_flags & XVS_PORT_F_TUNNEL)
+			return xdp_drop(f, XVS_DROP_NO_EGRESS);
+		/* HOST, HOST_OF: the TC hook takes it from here. */
+		trace_rec(XVS_TR_PASS, 0, 0, 0, 0);
+		return XDP_PASS;
+	}
+}
+
+/* Can XDP carry out the rule's actions?  When it cannot - several
+ * outputs, a copy to userspace, an output to a port (or a tunnel's
+ * uplink) that takes skbs only - the frame goes to TC untouched, which
+ * runs the pipeline again and finds the same rule.  So must a frame
+ * whose VLAN the actions change before `normal` or `flood`: those may
+ * still end at TC, which reads the VLAN from the tag.  Returns the one
+ * output's port, 0 for none, or -1.
+ */
+static __always_inline long xdp_plan(const struct xvs_flow_rule *r)
+{
+	const struct xvs_flow_action *a;
+	const struct xvs_tunnel *t;
+	const struct xvs_port *p;
+	__u32 i, out = 0, vlan = 0;
+
+	for (i = 0; i < XVS_FLOW_MAX_ACTIONS; i++) {
+		a = &r->actions[i];
+		switch (a->type) {
+		case XVS_FA_OUTPUT:
+			if (out)
+				return -1;
+			out = a->arg;
+			break;
+		case XVS_FA_USERSPACE:
+			return -1;
+		case XVS_FA_PUSH_VLAN:
+		case XVS_FA_POP_VLAN:
+		case XVS_FA_MOD_VLAN:
+			vlan = 1;
+			break;
+		case XVS_FA_NORMAL:
+		case XVS_FA_FLOOD:
+			return vlan || out ? -1 : 0;
+		case XVS_FA_SET_TUNNEL:
+			break;
+		default:
+			i = XVS_FLOW_MAX_ACTIONS;
+		}
+	}
+	if (!out)
+		return 0;
+	p = bpf_map_lookup_elem(&xvs_ports, &out);
+	if (!p)
+		return 0;	/* dropped as no_egress */
+	if (!(p->flags & XVS_PORT_F_TUNNEL))
+		return p->flags & XVS_PORT_F_XDP ? out : -1;
+	t = bpf_map_lookup_elem(&xvs_tunnels, &out);
+	return !t || (t->flags & XVS_TUN_F_UPLINK_XDP) ? out : -1;
+}
+
+/* A rule's output: the frame as it is, tagged as the port sends its
+ * VLAN.  Output to the ingress port is skipped, as OVS does.
+ */
+static __always_inline int xdp_output(struct xdp_md *ctx, struct xvs_frame *f,
+				      __u32 ifindex, const __be32 *key)
+{
+	const struct xvs_port *p = bpf_map_lookup_elem(&xvs_ports, &ifindex);
+	int ret;
+
+	if (!p || (p->flags & XVS_PORT_F_UNDERLAY))
+		return xdp_drop(f, XVS_DROP_NO_EGRESS);
+	if (ifindex == f->ifindex)
+		return xdp_drop(f, XVS_DROP_FLOW_DROP);
+	f->out_ifindex = ifindex;
+	if (p->flags & XVS_PORT_F_TUNNEL)
+		return xdp_to_tunnel(ctx, f, key);
+	ret = vlan_out(ctx, f, p);
+	if (ret)
+		return xdp_drop(f, -ret);
+	trace_rec(XVS_TR_OUTPUT, vlan_egress_tagged(&p->vlan, f->vlan), ifindex,
+		  f->vlan, 0);
+	ret = bpf_redirect_map(&xvs_tx, ifindex, XDP_DROP);
+	if (ret == XDP_REDIRECT)
+		stats_event(XVS_EV_FORWARD);
+	return ret;
+}
+
+/* Carry out a flow rule's actions, or leave them to TC (xdp_plan()).
+ * The loop changes the frame's VLAN and key; what ends the list (the
+ * output, normal, flood, drop) is done once, after it.
+ */
+static __always_inline int xdp_actions(struct xdp_md *ctx, struct xvs_frame *f)
+{
+	const struct xvs_flow_rule *r = f->rule;
+	__u32 i, type, end = XVS_FA_DROP, out = 0;
+	const struct xvs_flow_action *a;
+	struct ethhdr *eth;
+	__be32 key = 0;
+	int has_key = 0;
+	int ret;
+
+	if (!r)
+		return xdp_drop(f, XVS_DROP_FLOW_STALE);
+	if (xdp_plan(r) < 0) {
+		trace_rec(XVS_TR_PASS, 0, 0, 0, 0);
+		return XDP_PASS;
+	}
+	for (i = 0; i < XVS_FLOW_MAX_ACTIONS; i++) {
+		a = &r->actions[i];
+		type = a->type;
+		if (type == XVS_FA_NONE)
+			break;
+		trace_rec(XVS_TR_ACTION, type, a->arg, a->vid, 0);
+		if (type == XVS_FA_SET_TUNNEL) {
+			key = a->arg;
+			has_key = 1;
+			continue;
+		}
+		if (type != XVS_FA_PUSH_VLAN && type != XVS_FA_POP_VLAN &&
+		    type != XVS_FA_MOD_VLAN) {
+			end = type;
+			out = a->arg;
+			break;
+		}
+		ret = flow_vlan_action(f, a);
+		if (ret)
+			return xdp_drop(f, -ret);
+	}
+
+	switch (end) {
+	case XVS_FA_OUTPUT:
+		return xdp_output(ctx, f, out, has_key ? &key : NULL);
+	case XVS_FA_NORMAL:
+		eth = ctx_data(ctx);
+		if ((void *)(eth + 1) > ctx_data_end(ctx))
+			return xdp_drop(f, XVS_DROP_TRUNCATED);
+		f->rule = NULL;
+		ret = pipe_classify(f, eth->h_dest);
+		if (ret)
+			return xdp_drop(f, -ret);
+		return xdp_verdict(ctx, f);
+	case XVS_FA_FLOOD:
+		return xdp_flood(ctx, f);
+	}
+	return xdp_drop(f, XVS_DROP_FLOW_DROP);
+}
+
 SEC("xdp.frags")
 int xvs_xdp_rx(struct xdp_md *ctx)
 {
 	struct xvs_frame f = {};
 	long ret;
 
+	trace_start();
 	ret = xvs_pipeline(ctx, &f, PIPE_RX);
 	if (ret < 0)
 		return xdp_drop(&f, -ret);
-
-	switch (f.verdict) {
-	case XVS_V_FORWARD:
-		if (f.out_ifindex >= XVS_VPORT_BASE)
-			return xdp_to_tunnel(ctx, &f);
-		/* A port missing from xvs_tx takes skbs only: TC sends it
-		 * (a decapsulated frame was passed on whole, had it any).
-		 */
-		ret = bpf_redirect_map(&xvs_tx, f.out_ifindex,
-				       f.port_flags & XVS_PORT_F_TUNNEL ?
-				       XDP_DROP : XDP_PASS);
-		if (ret == XDP_REDIRECT)
-			stats_event(XVS_EV_FORWARD);
-		return ret;
-	case XVS_V_FLOOD:
-		return xdp_flood(ctx, &f);
-	case XVS_V_PASS:
-		return XDP_PASS;
-	default:
-		if (f.port_flags & XVS_PORT_F_TUNNEL)
-			return xdp_drop(&f, XVS_DROP_NO_EGRESS);
-		/* HOST, HOST_OF: the TC hook takes it from here. */
-		return XDP_PASS;
-	}
+	if (f.verdict == XVS_V_ACTIONS)
+		return xdp_actions(ctx, &f);
+	return xdp_verdict(ctx, &f);
 }
 
 SEC("xdp.frags/devmap")

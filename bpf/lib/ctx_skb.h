@@ -43,11 +43,13 @@ static __always_inline __u32 ctx_ifindex(const xvs_ctx_t *ctx)
 }
 
 /* An skb may hold headers in paged fragments: make the first `len` bytes
- * linear so direct packet access can read them.
+ * linear (all of a shorter skb) so direct packet access can read them.
  */
 static __always_inline int ctx_pull(xvs_ctx_t *ctx, __u32 len)
 {
-	if (ctx->data_end - ctx->data >= len || ctx->len < len)
+	if (ctx->len < len)
+		len = ctx->len;
+	if (ctx->data_end - ctx->data >= len)
 		return 0;
 	return bpf_skb_pull_data(ctx, len);
 }

@@ -38,6 +38,7 @@
 struct tun_rx {
 	__u32 vport;		/* the tunnel's virtual port id */
 	__u32 hlen;		/* outer Ethernet + IPv4 + GRE: bytes to strip */
+	__be32 key;		/* its GRE key, 0 without */
 };
 
 /* The one's complement sum of an IPv4 header without options, folded and
@@ -132,6 +133,7 @@ found:
 			return -XVS_DROP_TUN_UNKNOWN;
 	}
 	r->vport = *vport;
+	r->key = k.key;
 	r->hlen = XVS_ETH_HLEN + XVS_IPV4_HLEN + glen;
 	return 0;
 }
