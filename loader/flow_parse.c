@@ -378,10 +378,17 @@ static int parse_field(struct match_parse *mp, const struct field *f, char *v)
 
 static int parse_shorthand(struct match_parse *mp, const struct shorthand *s)
 {
+	size_t off = offsetof(struct xvs_flow_key, dl_type);
 	__be16 t = htons(s->dl_type);
+	const char *was = mp->by[off];
 	__u8 ff = 0xff;
+	/* A network and a protocol over it (`ip,udp`, as OVS takes them)
+	 * say the same EtherType twice: that is no conflict.
+	 */
+	bool same = was && strcmp(was, s->name) && mp->mask->dl_type == 0xffff &&
+		    mp->match->dl_type == t;
 
-	if (claim(mp, offsetof(struct xvs_flow_key, dl_type), s->name) ||
+	if ((!same && claim(mp, off, s->name)) ||
 	    (s->proto && claim(mp, offsetof(struct xvs_flow_key, nw_proto), s->name)))
 		return -EINVAL;
 	put_masked(mp, offsetof(struct xvs_flow_key, dl_type), (__u8 *)&t,

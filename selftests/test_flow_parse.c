@@ -87,6 +87,8 @@ static const struct tcase good[] = {
 	{ "good_no_vlan", "dl_vlan=0 actions=drop", "priority=32768,dl_vlan=0 actions=drop" },
 	{ "good_tcp6", "ipv6,nw_proto=6,tp_dst=443 actions=drop",
 	  "priority=32768,tcp6,tp_dst=443 actions=drop" },
+	{ "good_ip_then_udp", "ip,nw_src=10.0.0.1,udp,tp_dst=53 actions=drop",
+	  "priority=32768,udp,nw_src=10.0.0.1,tp_dst=53 actions=drop" },
 };
 
 static const struct tcase bad[] = {
@@ -97,6 +99,7 @@ static const struct tcase bad[] = {
 	{ "bad_icmp_on_tcp", "icmp_type=1,tcp actions=drop", "icmp_type needs icmp or icmp6" },
 	{ "bad_arp_op_on_ip", "arp_op=1,ip actions=drop", "arp_op needs arp" },
 	{ "bad_two_protocols", "tcp,udp actions=drop", "udp conflicts with tcp" },
+	{ "bad_two_networks", "ip,ipv6 actions=drop", "ipv6 conflicts with ip" },
 	{ "bad_proto_twice", "tcp,nw_proto=6 actions=drop", "nw_proto conflicts with tcp" },
 	{ "bad_field_twice", "tcp,tp_dst=1,tp_dst=2 actions=drop", "tp_dst given twice" },
 	{ "bad_unknown_field", "foo=1 actions=drop", "unknown field 'foo'" },
