@@ -38,11 +38,13 @@ XVSD_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(XVSD_SRCS))
 XVSCTL_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(XVSCTL_SRCS))
 
 # The benchmarks: bench_dp drives the XDP object with a sink program of
-# its own on the far veth, and reuses the loader's pinning and logging;
+# its own on the far veth, and reuses the loader's pinning, logging and
+# flow table (its rules are what xvsd writes);
 # bench_fwd runs whole switches (xvsd, the Linux bridge) between a
 # generator and sinks of its own.  bench/run.sh runs them all.
-BENCH_OBJS	:= $(OUTPUT)/bench/bench_dp.o $(OUTPUT)/bench/report.o \
-		   $(patsubst %.c,$(OUTPUT)/%.o,loader/log.c loader/objpin.c loader/util.c)
+BENCH_OBJS	:= $(patsubst %,$(OUTPUT)/bench/%.o,bench_dp bench_flows report) \
+		   $(patsubst %.c,$(OUTPUT)/%.o,loader/log.c loader/objpin.c loader/util.c \
+		     loader/flow.c loader/flow_parse.c)
 BENCH_FWD_OBJS	:= $(patsubst %,$(OUTPUT)/bench/%.o,bench_fwd topo report) \
 		   $(patsubst %.c,$(OUTPUT)/%.o,loader/log.c loader/util.c)
 BENCH_SKELS	:= $(patsubst %,$(OUTPUT)/bench/%.skel.h,bench_sink bench_gen)

@@ -37,13 +37,27 @@
  * only XDP ports and the tunnel: a packet it passed up would go to p0's
  * stack and never reach q1, so the count at q1 proves XDP did it all.
  *
+ * The flows family (-f flows) puts rules on the bridge (bench_flows.h:
+ * 1, 100 or 10,000 rules over 1 or 16 masks, installed by loader/flow.c
+ * as xvsd installs them) and sends IPv4 UDP frames that a priority-1
+ * `actions=normal` rule takes, below every other mask.  Each set runs
+ * twice: "hit", the same flow every frame (after the first, the flow
+ * cache decides), and "new", every frame a flow never seen (the sink
+ * gives each page the next source address before the page comes back,
+ * so a frame finds no cache entry and the whole tuple-space search runs,
+ * then fills a cache entry - evicting one once the LRU is full).  A run
+ * counts the cache's misses: a hit run with more than 1 % of them, or a
+ * new run with fewer than 90 %, is an error.  Figures are net of plain,
+ * the same forward without rules.
+ *
  * All in a private network namespace and pin directory, gone at exit.
  * Scenarios alternate round by round (A B C D A B C D ...); a scenario's
  * figure is the median of its rounds, read as a ratio to plain's (report.h).
  * A run in which not every frame reached q1 in the expected form is an
  * error, never a number.
  *
- * Usage: bench_dp [-q] [-r ROUNDS] [-s BYTES] [-c CPU] [-o FILE.json]
+ * Usage: bench_dp [-q] [-f vlan|flows] [-r ROUNDS] [-s BYTES] [-c CPU]
+ *                 [-o FILE.json]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -77,6 +91,7 @@
 #include "maps/stats.h"
 #include "maps/tunnel.h"
 #include "bench/bench_sink.h"
+#include "bench/bench_flows.h"
 #include "bench/report.h"
 
 #define VID		10
@@ -123,11 +138,16 @@ struct scenario {
 	__u8 in_mode, out_mode;		/* enum xvs_vlan_mode of p0, p1 */
 	__u8 tun;			/* enum tun_role */
 	int tagged_in, tagged_out;	/* tag VID on the frame in, at q1 */
+	int flows;			/* 1 + index of its rule set in sets[]; 0: none */
+	int renew;			/* flows: a new flow every frame */
 };
 
 #define SCENARIO(n, w, in, out, tin, tout) \
 	{ .r = { .name = n, .what = w }, .in_mode = XVS_VLAN_##in, \
 	  .out_mode = XVS_VLAN_##out, .tagged_in = tin, .tagged_out = tout }
+#define FLOWS(n, w, set, new) \
+	{ .r = { .name = n, .what = w }, .in_mode = XVS_VLAN_TRUNK, \
+	  .out_mode = XVS_VLAN_TRUNK, .flows = set + 1, .renew = new }
 #define TUNNEL(n, w, role) \
 	{ .r = { .name = n, .what = w }, .in_mode = XVS_VLAN_TRUNK, \
 	  .out_mode = XVS_VLAN_TRUNK, .tun = role }
@@ -138,8 +158,31 @@ static struct scenario sc[] = {
 	SCENARIO("push+pop", "access 10 -> access 10: push, pop", ACCESS, ACCESS, 0, 0),
 	TUNNEL("encap", "trunk -> GRE port (key): encap, out of underlay p1", ENCAP),
 	TUNNEL("decap", "GRE (key) on underlay p0: decap -> trunk p1", DECAP),
+	FLOWS("1x1-hit", "1 rule, 1 mask: cache hit", 0, 0),
+	FLOWS("1x1-new", "1 rule, 1 mask: a new flow every frame", 0, 1),
+	FLOWS("100x1-hit", "100 rules, 1 mask: cache hit", 1, 0),
+	FLOWS("100x1-new", "100 rules, 1 mask: a new flow every frame", 1, 1),
+	FLOWS("100x16-hit", "100 rules, 16 masks: cache hit", 2, 0),
+	FLOWS("100x16-new", "100 rules, 16 masks: a new flow every frame", 2, 1),
+	FLOWS("10kx1-hit", "10,000 rules, 1 mask: cache hit", 3, 0),
+	FLOWS("10kx1-new", "10,000 rules, 1 mask: a new flow every frame", 3, 1),
+	FLOWS("10kx16-hit", "10,000 rules, 16 masks: cache hit", 4, 0),
+	FLOWS("10kx16-new", "10,000 rules, 16 masks: a new flow every frame", 4, 1),
 };
 #define NR_SC ((int)ARRAY_SIZE(sc))
+
+/* The flows family's rule sets (rules, masks), in the order of sc[]. */
+static const int set_dims[][2] = {
+	{ 1, 1 }, { 100, 1 }, { 100, 16 }, { 10000, 1 }, { 10000, 16 },
+};
+#define NR_SETS ((int)ARRAY_SIZE(set_dims))
+static struct flow_set sets[NR_SETS];
+static struct flow_table *ft;		/* the flows family's */
+static const struct flow_set *installed;
+
+/* The family's scenarios: plain, the baseline, then the others. */
+static struct scenario *act[NR_SC];
+static int n_act;
 
 static struct xvs_xdp *xdp;
 static struct bench_sink *sink;
@@ -147,10 +190,10 @@ static char pin_dir[64];
 static volatile sig_atomic_t stop;
 
 static struct {
-	int quick, rounds, cpu;
+	int quick, rounds, cpu, flows;	/* flows: the flows family */
 	__u32 len;			/* untagged frame length, bytes */
 	const char *json;
-} opt = { .cpu = -1, .len = 60, .json = "bench/results/vlan.json" };
+} opt = { .cpu = -1, .len = 60 };
 
 static double ts_ns(clockid_t clk)
 {
@@ -308,11 +351,57 @@ static int tunnel_write(int uplink)
  */
 static int roles_write(const struct scenario *s)
 {
-	int under = s->tun == ENCAP ? P1 : s->tun == DECAP ? P0 : -1;
+	int under = s->tun == ENCAP ? P1 : s->tun == DECAP ? P0 : -1, err;
+	const struct flow_set *set = s->flows ? &sets[s->flows - 1] : NULL;
 
-	return port_write(P0, s->in_mode, under == P0) ?:
-	       port_write(P1, s->out_mode, under == P1) ?:
-	       (under < 0 ? 0 : tunnel_write(under));
+	err = port_write(P0, s->in_mode, under == P0) ?:
+	      port_write(P1, s->out_mode, under == P1) ?:
+	      (under < 0 ? 0 : tunnel_write(under));
+	if (err || !ft)
+		return err;
+	/* The rules in place, and the ports flagged for them as xvsd does
+	 * after a port change (the generation moves on: one miss).
+	 */
+	if (set != installed) {
+		err = flow_set_install(ft, BRIDGE, set);
+		installed = err ? NULL : set;
+	}
+	flow_ports_changed(ft, BRIDGE);
+	return err;
+}
+
+/* p1 and p0 by name, for in_port= in the rule sets. */
+static int port_by_name(void *arg, const char *name, __u32 *id)
+{
+	int i;
+
+	for (i = P0; i <= P1; i++)
+		if (!strcmp(name, ifs[i].name)) {
+			*id = ifs[i].ifindex;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/* The flows family's table over the pinned maps, and its rule sets. */
+static int flows_open(void)
+{
+	struct flow_maps m = {
+		.rules = bpf_map__fd(xdp->maps.xvs_rules),
+		.flows = bpf_map__fd(xdp->maps.xvs_flows),
+		.cls = bpf_map__fd(xdp->maps.xvs_cls),
+		.stats = bpf_map__fd(xdp->maps.xvs_flow_stats),
+		.ports = bpf_map__fd(xdp->maps.xvs_ports),
+		.bridges = bpf_map__fd(xdp->maps.xvs_bridges),
+	};
+	int i, err = flow_table_open(&ft, &m);
+
+	for (i = 0; i < NR_SETS && !err; i++)
+		err = flow_set_make(&sets[i], set_dims[i][0], set_dims[i][1],
+				    port_by_name, NULL);
+	if (err)
+		pr_err("Couldn't set the flow rules up: %s", strerror(-err));
+	return err;
 }
 
 static int fdb_write(const __u8 *mac, __u16 vlan, __u32 ifindex)
@@ -445,6 +534,35 @@ static void gre_head(__u8 *h, const __u8 *dmac, const __u8 *smac, __u32 src,
 	put32(gre + 4, TUN_KEY);
 }
 
+/* A flows scenario's frame: IPv4 UDP FLOWS_SRC:1000 -> FLOWS_DST:2000
+ * from mac_a to mac_b, opt.len bytes.
+ */
+static __u32 flow_frame(__u8 *f)
+{
+	__u8 *ip = f + ETH_HLEN, *udp = ip + 20;
+	__u32 sum = 0, i;
+
+	memset(f, 0, opt.len);
+	memcpy(f, mac_b, ETH_ALEN);
+	memcpy(f + ETH_ALEN, mac_a, ETH_ALEN);
+	put16(f + 12, ETH_P_IP);
+	ip[0] = 0x45;
+	put16(ip + 2, opt.len - ETH_HLEN);
+	ip[8] = 64;
+	ip[9] = IPPROTO_UDP;
+	put32(ip + 12, FLOWS_SRC);
+	put32(ip + 16, FLOWS_DST);
+	for (i = 0; i < 20; i += 2)
+		sum += ip[i] << 8 | ip[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	put16(ip + 10, ~sum);
+	put16(udp, 1000);
+	put16(udp + 2, 2000);
+	put16(udp + 4, opt.len - ETH_HLEN - 20);
+	return opt.len;
+}
+
 /* The scenario's input frame; returns its length.  The test frame is
  * dst <- src, the tag if tagged_in, BENCH_ETH_P, then byte k is k; decap's
  * comes in GRE, from the far end to p0.
@@ -455,6 +573,8 @@ static __u32 build_frame(const struct scenario *s, __u8 *f)
 	__u32 off = s->tun == DECAP ? TUN_HLEN : 0;
 	__u8 *in = f + off;
 
+	if (s->flows)
+		return flow_frame(f);
 	memcpy(in, s->tun == ENCAP ? mac_t : mac_b, ETH_ALEN);
 	memcpy(in + ETH_ALEN, s->tun == DECAP ? mac_t : mac_a, ETH_ALEN);
 	if (s->tagged_in) {
@@ -483,6 +603,9 @@ static __u32 sink_expect(const struct scenario *s, const __u8 *f, __u32 len)
 	memcpy(sink->bss->sink_head, f, SINK_HEAD_LEN);
 	sink->bss->sink_in_len = len;
 	sink->bss->sink_vid = VID;
+	sink->data->sink_ether = s->flows ? ETH_P_IP : BENCH_ETH_P;
+	sink->bss->sink_saddr = s->renew ? FLOWS_NEW_SRC : FLOWS_SRC;
+	sink->bss->sink_renew = s->renew;
 	memcpy(sink->bss->sink_macs, in, SINK_MACS_LEN);
 	if (s->tun != ENCAP)
 		return s->tagged_out ? SINK_TAGGED : SINK_UNTAGGED;
@@ -504,6 +627,11 @@ static void counters(__u64 c[SINK_MAX + 1], int drops)
 			c[SINK_MAX] += v;
 }
 
+static void cache_misses(__u64 *v)
+{
+	percpu_sum(bpf_map__fd(xdp->maps.xvs_events), XVS_EV_FLOW_CACHE_MISS, v, 1);
+}
+
 /* One run of `repeat` frames: 0 (and a sample if `keep`), or -1 and an error. */
 static int run_one(struct scenario *s, __u32 repeat, int round, int keep)
 {
@@ -513,7 +641,7 @@ static int run_one(struct scenario *s, __u32 repeat, int round, int keep)
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len,
 		    .ctx_in = &md, .ctx_size_in = sizeof(md), .repeat = repeat,
 		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = BATCH);
-	__u64 c0[SINK_MAX + 1], c[SINK_MAX + 1], got = 0, last;
+	__u64 c0[SINK_MAX + 1], c[SINK_MAX + 1], got = 0, last, miss0, miss;
 	char at[24] = "warm-up";
 	double w0, t0;
 	__u32 want;
@@ -522,6 +650,7 @@ static int run_one(struct scenario *s, __u32 repeat, int round, int keep)
 	err = roles_write(s);
 	want = sink_expect(s, frame, len);
 	counters(c0, 1);
+	cache_misses(&miss0);
 
 	w0 = ts_ns(CLOCK_MONOTONIC);
 	t0 = ts_ns(CLOCK_THREAD_CPUTIME_ID);
@@ -557,9 +686,38 @@ static int run_one(struct scenario *s, __u32 repeat, int round, int keep)
 			 c[SINK_GRE], c[SINK_OTHER], c[SINK_MAX]);
 		return -1;
 	}
+	cache_misses(&miss);
+	miss -= miss0;
+	if (s->flows && (s->renew ? miss < 0.9 * repeat : miss > 0.01 * repeat)) {
+		snprintf(s->r.err, sizeof(s->r.err),
+			 "%s: %llu flow cache misses in %u frames, want %s", at, miss,
+			 repeat, s->renew ? "90 % or more" : "1 % or fewer");
+		return -1;
+	}
 	if (keep)
 		bench_sample(&s->r, w0, t0, o.duration);
 	return 0;
+}
+
+/* The flows family's Markdown, next to its JSON: sc[] has each set's hit
+ * and new scenarios in a row, in the order of sets[].
+ */
+static int flows_md(const char *title)
+{
+	const struct bench_series *hit[NR_SETS], *new_[NR_SETS];
+	const struct flow_set *set[NR_SETS];
+	char path[PATH_MAX], *dot;
+	int i;
+
+	for (i = 0; i < NR_SETS; i++) {
+		hit[i] = &act[1 + 2 * i]->r;
+		new_[i] = &act[2 + 2 * i]->r;
+		set[i] = &sets[i];
+	}
+	snprintf(path, sizeof(path), "%s", opt.json);
+	dot = strrchr(path, '.');
+	snprintf(dot ? dot : path + strlen(path), 4, ".md");
+	return flows_report_md(path, title, &act[0]->r, set, hit, new_, NR_SETS) ? -1 : 0;
 }
 
 /* The table on stdout, the same figures as JSON in opt.json. */
@@ -567,15 +725,21 @@ static int report(__u32 repeat, int rounds, double secs)
 {
 	struct bench_series *r[NR_SC];
 	json_object *meta = json_object_new_object();
-	char title[160];
+	char title[200];
 	int i;
 
-	for (i = 0; i < NR_SC; i++)
-		r[i] = &sc[i].r;
-	snprintf(title, sizeof(title),
-		 "xvs datapath cost of VLAN tags and GRE: %u-byte frames (%u in GRE), %u per run, %d rounds, CPU %d, %.1f s",
-		 opt.len, opt.len + TUN_HLEN, repeat, rounds, opt.cpu, secs);
-	json_object_object_add(meta, "benchmark", json_object_new_string("vlan"));
+	for (i = 0; i < n_act; i++)
+		r[i] = &act[i]->r;
+	if (opt.flows)
+		snprintf(title, sizeof(title),
+			 "xvs flow table: cache hit and new flows, %u-byte IPv4 UDP frames, %u per run, %d rounds, CPU %d, %.1f s",
+			 opt.len, repeat, rounds, opt.cpu, secs);
+	else
+		snprintf(title, sizeof(title),
+			 "xvs datapath cost of VLAN tags and GRE: %u-byte frames (%u in GRE), %u per run, %d rounds, CPU %d, %.1f s",
+			 opt.len, opt.len + TUN_HLEN, repeat, rounds, opt.cpu, secs);
+	json_object_object_add(meta, "benchmark",
+			       json_object_new_string(opt.flows ? "flows" : "vlan"));
 	json_object_object_add(meta, "frame_len", json_object_new_int(opt.len));
 	json_object_object_add(meta, "gre_frame_len",
 			       json_object_new_int(opt.len + TUN_HLEN));
@@ -584,7 +748,8 @@ static int report(__u32 repeat, int rounds, double secs)
 	json_object_object_add(meta, "cpu", json_object_new_int(opt.cpu));
 	json_object_object_add(meta, "quick", json_object_new_boolean(opt.quick));
 	json_object_object_add(meta, "seconds", json_object_new_double(secs));
-	return bench_report(title, r, NR_SC, meta, opt.json);
+	i = bench_report(title, r, n_act, meta, opt.json);
+	return opt.flows ? flows_md(title) ?: i : i;
 }
 
 /* Warm every scenario up, then size the runs to the time budget. */
@@ -595,14 +760,14 @@ static __u32 calibrate(double budget_ns, int rounds)
 	int i, pass;
 
 	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < NR_SC; i++) {
+		for (i = 0; i < n_act; i++) {
 			w = ts_ns(CLOCK_MONOTONIC);
-			if (sc[i].r.err[0] || run_one(&sc[i], n, 0, 0))
+			if (act[i]->r.err[0] || run_one(act[i], n, 0, 0))
 				continue;	/* a failed scenario runs no more */
 			w = (ts_ns(CLOCK_MONOTONIC) - w) / n;
 			worst = pass && w > worst ? w : worst;
 		}
-	w = budget_ns / rounds / NR_SC / worst;
+	w = budget_ns / rounds / n_act / worst;
 	return w < 10000 ? 10000 : w > 50e6 ? 50000000 : (__u32)w;
 }
 
@@ -619,9 +784,9 @@ static int bench(void)
 			pr_warn("time bound: stopped after %d rounds", done);
 			break;
 		}
-		for (i = 0; i < NR_SC && !stop; i++)
-			if (!sc[i].r.err[0])
-				run_one(&sc[i], repeat, done + 1, 1);
+		for (i = 0; i < n_act && !stop; i++)
+			if (!act[i]->r.err[0])
+				run_one(act[i], repeat, done + 1, 1);
 	}
 	return report(repeat, done, (ts_ns(CLOCK_MONOTONIC) - t0) / NSEC);
 }
@@ -654,9 +819,11 @@ static int parse_args(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "qr:s:c:o:h")) != -1) {
+	while ((c = getopt(argc, argv, "qf:r:s:c:o:h")) != -1) {
 		if (c == 'q')
 			opt.quick = 1;
+		else if (c == 'f' && (!strcmp(optarg, "vlan") || !strcmp(optarg, "flows")))
+			opt.flows = !strcmp(optarg, "flows");
 		else if (c == 'r')
 			opt.rounds = atoi(optarg);
 		else if (c == 's')
@@ -671,18 +838,24 @@ static int parse_args(int argc, char **argv)
 	if (optind < argc || opt.len < 60 || opt.len > 1514 ||
 	    (opt.rounds && (opt.rounds < MIN_ROUNDS || opt.rounds > BENCH_MAX_SAMPLES)))
 		return -EINVAL;
+	opt.json = opt.json ?: opt.flows ? "bench/results/flows.json" :
+					   "bench/results/vlan.json";
+	for (c = 0; c < NR_SC; c++)
+		if (!c || !sc[c].flows == !opt.flows)
+			act[n_act++] = &sc[c];
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	int err;
+	int err, c;
 
 	log_init("bench_dp", 0);
 	if (parse_args(argc, argv)) {
-		fprintf(stderr, "usage: bench_dp [-q] [-r ROUNDS %d..%d] [-s BYTES 60..1514]\n"
-			"                [-c CPU] [-o FILE.json]\n"
-			"  -q: quick, under 10 s instead of 30 to 55 s\n",
+		fprintf(stderr, "usage: bench_dp [-q] [-f vlan|flows] [-r ROUNDS %d..%d]\n"
+			"                [-s BYTES 60..1514] [-c CPU] [-o FILE.json]\n"
+			"  -q: quick, under 10 s instead of 30 to 55 s\n"
+			"  -f: VLAN tags and GRE (the default), or flow rules\n",
 			MIN_ROUNDS, BENCH_MAX_SAMPLES);
 		return 2;
 	}
@@ -692,7 +865,11 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	err = setup_ns() ?: pin_cpu() ?: load() ?: seed() ?: bench();
+	err = setup_ns() ?: pin_cpu() ?: load() ?: seed() ?:
+	      (opt.flows ? flows_open() : 0) ?: bench();
+	flow_table_free(ft);
+	for (c = 0; c < NR_SETS; c++)
+		flow_set_free(&sets[c]);
 	bench_sink__destroy(sink);
 	xvs_xdp__destroy(xdp);
 	unpin();

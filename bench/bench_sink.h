@@ -14,6 +14,8 @@
  * and GRE with a key (42 bytes), then the test frame's MACs and EtherType.
  */
 #define SINK_GRE_LEN	56
+/* Where an untagged IPv4 frame's source address is. */
+#define SINK_SADDR_OFF	26
 
 /* Keys of sink_count (per-CPU): the frames that reached q1, by form. */
 enum sink_form {

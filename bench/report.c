@@ -55,10 +55,14 @@ static double median_of(const double *v, int n, double *min, double *max)
 	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
 }
 
-/* Median over the rounds of s / base within the same round: a drift of
- * the machine's speed between rounds cancels out.
- */
-static double paired(const struct bench_series *s, const struct bench_series *base)
+double bench_median(const struct bench_series *s)
+{
+	double x;
+
+	return median_of(s->wall, s->n, &x, &x);
+}
+
+double bench_paired(const struct bench_series *s, const struct bench_series *base)
 {
 	double r[BENCH_MAX_SAMPLES], x;
 	int i;
@@ -99,7 +103,7 @@ static int report_one(const struct bench_series *s, json_object *o,
 	printf("%-9s %9.1f %8.1f %8.1f %7.2f %8.1f ", s->name, med, min, max,
 	       1e3 / med, cpu);
 	if (base && base->n == s->n) {
-		pair = paired(s, base);
+		pair = bench_paired(s, base);
 		printf("%8.3f %8.3f %+7.1f  %s\n", med / *bmed, pair, med - *bmed,
 		       s->what);
 		jnum(o, "ratio", med / *bmed);

@@ -30,6 +30,12 @@ struct bench_series {
 };
 
 void bench_sample(struct bench_series *s, double wall, double cpu, double kern);
+/* The median wall time of s; and the median over the rounds of s / base
+ * within the same round, in which a drift of the machine's speed between
+ * rounds cancels out (both need samples; base as many as s).
+ */
+double bench_median(const struct bench_series *s);
+double bench_paired(const struct bench_series *s, const struct bench_series *base);
 
 /* Print the table of the n series (s[0] the baseline) under `title`, and
  * write the same figures as JSON to `path`, with the members of `meta`
