@@ -28,12 +28,19 @@ static const char *const drop_names[XVS_DROP_MAX] = {
 	NAME(XVS_DROP_VLAN_TRUNCATED), NAME(XVS_DROP_VLAN_TAGGED),
 	NAME(XVS_DROP_VLAN_DENIED), NAME(XVS_DROP_VLAN_INVALID),
 	NAME(XVS_DROP_VLAN_QINQ), NAME(XVS_DROP_VLAN_TAG_FAIL),
+	NAME(XVS_DROP_TUN_TRUNCATED), NAME(XVS_DROP_TUN_BAD_IP),
+	NAME(XVS_DROP_TUN_UNSUPPORTED), NAME(XVS_DROP_TUN_UNKNOWN),
+	NAME(XVS_DROP_TUN_UNRESOLVED), NAME(XVS_DROP_TUN_MTU),
+	NAME(XVS_DROP_TUN_ENCAP_FAIL), NAME(XVS_DROP_TUN_SPLIT),
+	NAME(XVS_DROP_FLOW_DROP), NAME(XVS_DROP_FLOW_STALE),
 };
 static const char *const event_names[XVS_EV_MAX] = {
 	NAME(XVS_EV_FORWARD), NAME(XVS_EV_FLOOD), NAME(XVS_EV_TO_HOST),
 	NAME(XVS_EV_UPCALL), NAME(XVS_EV_UPCALL_RATELIMIT),
 	NAME(XVS_EV_UPCALL_RINGFULL), NAME(XVS_EV_LEARN_PENDING),
-	NAME(XVS_EV_TC_RX),
+	NAME(XVS_EV_TC_RX), NAME(XVS_EV_ENCAP), NAME(XVS_EV_DECAP),
+	NAME(XVS_EV_UNDERLAY_PASS), NAME(XVS_EV_FLOW_CACHE_HIT),
+	NAME(XVS_EV_FLOW_CACHE_MISS),
 };
 static const char *const verdict_names[2][8] = {
 	{ "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT" },
@@ -96,8 +103,8 @@ static void put_be16(__u8 *p, __u16 v)
 }
 
 /* Frame i of a case with up to n tags after the MACs (a tag with TPID 0
- * ends them): dst, src (+ i), the tags, ETH_P_XVS_TEST, then byte k of
- * the untagged frame is k.  Returns its length.
+ * ends them): dst, src (+ i), the tags, its EtherType (ETH_P_XVS_TEST),
+ * its body, then byte k of the untagged frame is k.  Returns its length.
  */
 static __u32 build_frame(const struct tcase *c, __u32 i,
 			 const struct vtag *tags, int n, __u8 *p)
@@ -113,13 +120,15 @@ static __u32 build_frame(const struct tcase *c, __u32 i,
 		put_be16(p + off, tags[t].tpid);
 		put_be16(p + off + 2, tags[t].tci);
 	}
-	put_be16(type, ETH_P_XVS_TEST);
+	put_be16(type, c->type ?: ETH_P_XVS_TEST);
 	for (k = 2 * ETH_ALEN; k < len; k++)
-		p[off + k - 2 * ETH_ALEN] = k < ETH_HLEN ? type[k - 12] : k & 0xff;
+		p[off + k - 2 * ETH_ALEN] = k < ETH_HLEN ? type[k - 12] :
+			k - ETH_HLEN < c->body_len ? c->body[k - ETH_HLEN] :
+			k & 0xff;
 	return off + len - 2 * ETH_ALEN;
 }
 
-static __u32 input_frame(const struct tcase *c, __u32 i, __u8 *p)
+__u32 dp_input_frame(const struct tcase *c, __u32 i, __u8 *p)
 {
 	return build_frame(c, i, c->tags, 2, p);
 }
@@ -133,10 +142,10 @@ static __u32 output_frame(const struct tcase *c, int i, __u8 *p)
 /* The length the pipeline sees (f->len): the frame's, but for the outer
  * tag the receive path moves into the skb of a HOOK_TC_LIVE frame.
  */
-static __u32 seen_len(const struct tcase *c)
+__u32 dp_seen_len(const struct tcase *c)
 {
 	static __u8 p[MAX_FRAME];
-	__u32 len = input_frame(c, 0, p);
+	__u32 len = dp_input_frame(c, 0, p);
 
 	return c->hook == HOOK_TC_LIVE && c->tags[0].tpid ? len - VLAN_HLEN :
 							    len;
@@ -188,7 +197,7 @@ static void check_counters(const struct tcase *c, __u32 n)
 {
 	bool counted = !c->err && (c->hook == HOOK_XDP ||
 		(c->hook != HOOK_TC_TX && (c->skb_ports & BIT(c->in))));
-	__u64 v, dropped = 0, len = seen_len(c);
+	__u64 v, dropped = 0, len = dp_seen_len(c);
 	struct xvs_port_stats s;
 	__u32 k;
 	int i;
@@ -362,7 +371,7 @@ static __u32 wanted_frame(const struct tcase *c, int e, int i, __u32 up,
 			  __u8 *p)
 {
 	if (e == PORT && i == c->in && c->hook == HOOK_TC_LIVE)
-		return input_frame(c, 0, p);
+		return dp_input_frame(c, 0, p);
 	if (!((e == PEER ? c->out : up) & BIT(i)))
 		return 0;
 	return output_frame(c, i, p);
@@ -406,7 +415,8 @@ static void check_output(const struct tcase *c, __u32 up)
 }
 
 /* What the ports counted sent: at XDP the devmap egress program counts
- * each copy as it leaves, at TC the pipeline's length (f->len).
+ * each copy as it leaves, at TC the pipeline's length (f->len) - also
+ * for what XDP passed on to TC.
  */
 static void check_tx(const struct tcase *c)
 {
@@ -419,7 +429,8 @@ static void check_tx(const struct tcase *c)
 		if (!is_port(i))
 			continue;
 		n = !!(mask & BIT(i));
-		len = c->hook == HOOK_XDP ? output_frame(c, i, p) : seen_len(c);
+		len = c->hook == HOOK_XDP && c->verdict != XDP_PASS ?
+		      output_frame(c, i, p) : dp_seen_len(c);
 		port_stats(i, &s);
 		expect("tx_packets", ifs[i].name[PORT], n, s.tx_packets);
 		expect("tx_bytes", ifs[i].name[PORT], n * len, s.tx_bytes);
@@ -433,7 +444,7 @@ static void run_frames(const struct tcase *c, __u8 *frame, __u32 n)
 	int err;
 
 	for (i = 0; i < n; i++) {
-		len = input_frame(c, i, frame);
+		len = dp_input_frame(c, i, frame);
 		err = run_prog(c, frame, len, 0, &v);
 		if (err != c->err) {
 			fail("frame %u: test_run returned %d (%s), expected %d",
@@ -460,7 +471,7 @@ static void send_frames(const struct tcase *c, __u8 *frame, __u32 n)
 	__u32 i, len;
 
 	for (i = 0; i < n; i++) {
-		len = input_frame(c, i, frame);
+		len = dp_input_frame(c, i, frame);
 		if (send(ifs[c->in].sk[PEER], frame, len, 0) != (ssize_t)len)
 			fail("frame %u: send from %s: %s", i,
 			     ifs[c->in].name[PEER], strerror(errno));
@@ -473,7 +484,7 @@ static void send_frames(const struct tcase *c, __u8 *frame, __u32 n)
  */
 static __u32 run_live(const struct tcase *c, __u8 *frame)
 {
-	__u32 v, len = input_frame(c, 0, frame);
+	__u32 v, len = dp_input_frame(c, 0, frame);
 	int err;
 
 	if (c->hook != HOOK_XDP)

@@ -54,6 +54,8 @@ struct xvs_tc *tc;
 struct ring_buffer *rb;
 struct xvs_upcall upcalls[MAX_UPCALLS];
 __u32 nr_upcalls;
+struct xvs_upcall_flow flow_upcalls[MAX_FLOW_UPCALLS];
+__u32 nr_flow_upcalls;
 int nr_cpus;
 int failures;
 __u64 seeded_seen;
@@ -148,6 +150,16 @@ static int sh(const char *fmt, ...)
 
 static int on_upcall(void *ctx, void *data, size_t size)
 {
+	const struct xvs_upcall *u = data;
+
+	if (size >= sizeof(*u) && u->type == XVS_UPCALL_FLOW) {
+		if (nr_flow_upcalls < MAX_FLOW_UPCALLS &&
+		    size >= sizeof(flow_upcalls[0]))
+			memcpy(&flow_upcalls[nr_flow_upcalls], data,
+			       sizeof(flow_upcalls[0]));
+		nr_flow_upcalls++;
+		return 0;
+	}
 	if (nr_upcalls < MAX_UPCALLS && size >= sizeof(upcalls[0]))
 		memcpy(&upcalls[nr_upcalls], data, sizeof(upcalls[0]));
 	nr_upcalls++;
@@ -189,6 +201,22 @@ static int reset_maps(void)
 			return -1;
 	}
 	nr_upcalls = 0;
+	nr_flow_upcalls = 0;
+	return 0;
+}
+
+int dp_clear_counters(void)
+{
+	struct bpf_map *maps[] = { xdp->maps.xvs_pstats, xdp->maps.xvs_drops,
+				   xdp->maps.xvs_events };
+	__u64 zero[nr_cpus * sizeof(struct xvs_port_stats) / sizeof(__u64)];
+	__u32 k, i;
+
+	memset(zero, 0, sizeof(zero));
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
+		for (k = 0; k < bpf_map__max_entries(maps[i]); k++)
+			if (bpf_map_update_elem(bpf_map__fd(maps[i]), &k, zero, 0))
+				return -errno;
 	return 0;
 }
 
@@ -318,14 +346,15 @@ static int tc_attach(int i, enum bpf_tc_attach_point where,
 }
 
 /* The TC hooks a case runs with, as xvsd attaches them: xvs_tc_tx at the
- * egress of the .egress ports (host ports), xvs_tc_rx at the ingress of a
- * HOOK_TC_LIVE case's port.  Or take them away again.
+ * egress of the .egress ports (host ports), xvs_tc_rx at the ingress of
+ * the .ingress ports and of a HOOK_TC_LIVE case's port.  Or take them
+ * away again.
  */
 static int attach_tc(const struct tcase *c, bool on)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook,
 		.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
-	__u32 rx = c->hook == HOOK_TC_LIVE ? BIT(c->in) : 0;
+	__u32 rx = c->ingress | (c->hook == HOOK_TC_LIVE ? BIT(c->in) : 0);
 	int i, err = 0;
 
 	for (i = A; i <= H && !err; i++) {
@@ -344,21 +373,39 @@ static int attach_tc(const struct tcase *c, bool on)
 	return err;
 }
 
-static bool run_case(const struct tcase *c)
+bool dp_run(const struct tcase *c)
 {
 	bool ok;
 
-	failures = 0;
-	if (c->fn)
-		return c->fn();
-	if (reset_maps() || seed(c) || attach_tc(c, true)) {
-		fail("could not set the case up: %s", strerror(errno));
+	if (attach_tc(c, true)) {
+		fail("could not attach the TC hooks: %s", strerror(errno));
 		attach_tc(c, false);
 		return false;
 	}
 	ok = run_frames_and_check(c);
 	attach_tc(c, false);
 	return ok;
+}
+
+static bool run_case(const struct tcase *c)
+{
+	int err;
+
+	failures = 0;
+	if (c->fn)
+		return c->fn();
+	if (reset_maps() || seed(c)) {
+		fail("could not set the case up: %s", strerror(errno));
+		return false;
+	}
+	err = c->prepare ? c->prepare(c) : 0;
+	if (err) {
+		fail("could not prepare the case: %s", strerror(-err));
+		return false;
+	}
+	if (!dp_run(c))
+		return false;
+	return c->verify ? c->verify(c) : true;
 }
 
 static __u32 map_id(int fd)

@@ -114,10 +114,14 @@ struct tcase {
 	int linear;		/* XDP: bytes in the linear part; 0: all */
 	__u32 nframes;		/* 0: 1 */
 	bool vary_src;
+	__u16 type;		/* EtherType; 0: ETH_P_XVS_TEST */
+	const __u8 *body;	/* the first body_len bytes after it */
+	__u32 body_len;
 	/* seeded on top of the standard switch */
 	__u32 skb_ports;	/* ports without XVS_PORT_F_XDP */
 	__u32 host_ports;	/* ports with XVS_PORT_F_HOST */
 	__u32 egress;		/* ports with xvs_tc_tx on egress */
+	__u32 ingress;		/* ports with xvs_tc_rx on ingress */
 	bool no_group;		/* bridge 1 has no flood group */
 	const struct xvs_port_vlan *vlan[NR_IFS];  /* NULL: trunk of all */
 	struct fdb_seed fdb[2];
@@ -134,6 +138,12 @@ struct tcase {
 	struct vtag outtag[NR_IFS];  /* the frame's tag there; else none */
 	__u32 tx;		/* ports counting it sent; 0: same as out */
 	enum seen_check seen;	/* fate of fdb[0].seen_ns */
+	/* the case's own: state beyond the seeding (0 or -errno), and
+	 * checks after the frames (false: failed); `arg` is theirs
+	 */
+	int (*prepare)(const struct tcase *c);
+	bool (*verify)(const struct tcase *c);
+	const void *arg;
 };
 
 /* Shorthands for the tables. */

@@ -17,12 +17,15 @@
 #include "xvs_tc.skel.h"
 
 #define MAX_UPCALLS	64
+#define MAX_FLOW_UPCALLS 8
 
 extern struct xvs_xdp *xdp;
 extern struct xvs_tc *tc;
 extern struct ring_buffer *rb;
 extern struct xvs_upcall upcalls[MAX_UPCALLS];
 extern __u32 nr_upcalls;	/* LEARN upcalls read from the ring */
+extern struct xvs_upcall_flow flow_upcalls[MAX_FLOW_UPCALLS];
+extern __u32 nr_flow_upcalls;	/* FLOW upcalls (a rule's userspace) */
 extern int nr_cpus;
 extern int failures;		/* of the current case */
 extern __u64 seeded_seen;	/* fdb[0].seen_ns as seeded */
@@ -50,5 +53,16 @@ void hexdiff(const __u8 *want, __u32 wlen, const __u8 *got, __u32 glen);
 
 /* Run a seeded case's frames and check all that must come of them. */
 bool run_frames_and_check(const struct tcase *c);
+/* ... with the case's TC hooks attached for the while (a .fn case that
+ * runs several steps on one seeding).
+ */
+bool dp_run(const struct tcase *c);
+/* Zero the port, drop and event counters (between such steps). */
+int dp_clear_counters(void);
+/* Frame i of case c, into p; its length.  The length the pipeline sees
+ * of it (f->len).
+ */
+__u32 dp_input_frame(const struct tcase *c, __u32 i, __u8 *p);
+__u32 dp_seen_len(const struct tcase *c);
 
 #endif /* XVS_DP_INT_H */
