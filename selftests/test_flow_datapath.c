@@ -473,6 +473,15 @@ static void step_to(struct tcase *c, int port, __u32 miss)
 	c->events[miss ? XVS_EV_FLOW_CACHE_MISS : XVS_EV_FLOW_CACHE_HIT] = 1;
 }
 
+/* A step whose frame a rule sends to `port`: classified, or cached. */
+static bool step_out(const struct tcase *c, int port, __u32 miss)
+{
+	struct tcase s = *c;
+
+	step_to(&s, port, miss);
+	return step(&s);
+}
+
 /* Cached, then a drop rule: the very next frame is dropped; the drop
  * rule deleted: forwarded again; no rules at all: the learning switch,
  * without the flow table (no cache events, no flag on the ports).
@@ -482,25 +491,14 @@ static bool generation(enum hook h)
 	struct tcase c = step_case(h, "generation"), s;
 	__u32 id;
 
-	if (dp_seed(&c) || table_open() || rule_add(IP_TO_C, &ids[0]))
-		return false;
-	s = c;
-	step_to(&s, C, 1);
-	if (!step(&s))
-		return false;
-	s = c;
-	step_to(&s, C, 0);		/* the cache */
-	if (!step(&s) || rule_add(IP_DROP, &id))
+	if (dp_seed(&c) || table_open() || rule_add(IP_TO_C, &ids[0]) ||
+	    !step_out(&c, C, 1) || !step_out(&c, C, 0) || rule_add(IP_DROP, &id))
 		return false;
 	s = c;
 	s.verdict = XDP_DROP;
 	s.drops[XVS_DROP_FLOW_DROP] = 1;
 	s.events[XVS_EV_FLOW_CACHE_MISS] = 1;
-	if (!step(&s) || rule_del("priority=20,ip"))
-		return false;
-	s = c;
-	step_to(&s, C, 1);
-	if (!step(&s))
+	if (!step(&s) || rule_del("priority=20,ip") || !step_out(&c, C, 1))
 		return false;
 	rule_counted(&c, ids[0], h == HOOK_XDP ? 6 : 3);
 	if (rule_del("priority=10,ip"))
@@ -522,18 +520,12 @@ static bool generation(enum hook h)
  */
 static bool shadowed(enum hook h)
 {
-	struct tcase c = step_case(h, "shadowed"), s;
+	struct tcase c = step_case(h, "shadowed");
 
 	if (dp_seed(&c) || table_open() || rule_add(IP_TO_B, &ids[0]) ||
-	    rule_add("priority=50,ip,actions=output:c0", &ids[1]))
-		return false;
-	s = c;
-	step_to(&s, B, 1);
-	if (!step(&s) || rule_del("priority=100,ip"))
-		return false;
-	s = c;
-	step_to(&s, C, 1);
-	if (!step(&s))
+	    rule_add("priority=50,ip,actions=output:c0", &ids[1]) ||
+	    !step_out(&c, B, 1) || rule_del("priority=100,ip") ||
+	    !step_out(&c, C, 1))
 		return false;
 	rule_counted(&c, ids[1], h == HOOK_XDP ? 2 : 1);
 	return !failures;
