@@ -511,7 +511,6 @@ static void gre_head(__u8 *h, const __u8 *dmac, const __u8 *smac, __u32 src,
 		     __u32 dst, __u32 inner)
 {
 	__u8 *ip = h + ETH_HLEN, *gre = ip + 20;
-	__u32 sum = 0, i;
 
 	memcpy(h, dmac, ETH_ALEN);
 	memcpy(h + ETH_ALEN, smac, ETH_ALEN);
@@ -524,11 +523,7 @@ static void gre_head(__u8 *h, const __u8 *dmac, const __u8 *smac, __u32 src,
 	ip[9] = IPPROTO_GRE;
 	put32(ip + 12, src);
 	put32(ip + 16, dst);
-	for (i = 0; i < 20; i += 2)
-		sum += ip[i] << 8 | ip[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	put16(ip + 10, ~sum);
+	put16(ip + 10, ipv4_csum(ip));
 	put16(gre, 0x2000);		/* K, version 0 */
 	put16(gre + 2, 0x6558);		/* Transparent Ethernet Bridging */
 	put32(gre + 4, TUN_KEY);
@@ -540,7 +535,6 @@ static void gre_head(__u8 *h, const __u8 *dmac, const __u8 *smac, __u32 src,
 static __u32 flow_frame(__u8 *f)
 {
 	__u8 *ip = f + ETH_HLEN, *udp = ip + 20;
-	__u32 sum = 0, i;
 
 	memset(f, 0, opt.len);
 	memcpy(f, mac_b, ETH_ALEN);
@@ -552,11 +546,7 @@ static __u32 flow_frame(__u8 *f)
 	ip[9] = IPPROTO_UDP;
 	put32(ip + 12, FLOWS_SRC);
 	put32(ip + 16, FLOWS_DST);
-	for (i = 0; i < 20; i += 2)
-		sum += ip[i] << 8 | ip[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	put16(ip + 10, ~sum);
+	put16(ip + 10, ipv4_csum(ip));
 	put16(udp, 1000);
 	put16(udp + 2, 2000);
 	put16(udp + 4, opt.len - ETH_HLEN - 20);

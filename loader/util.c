@@ -97,6 +97,17 @@ int ncpus(void)
 	return n > 0 ? n : 1;
 }
 
+__u16 ipv4_csum(const __u8 *ip)
+{
+	__u32 sum = 0, i;
+
+	for (i = 0; i < 20; i += 2)
+		sum += ip[i] << 8 | ip[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum;
+}
+
 int percpu_sum(int map_fd, __u32 key, __u64 *out, int nfields)
 {
 	int n = ncpus(), cpu, i;

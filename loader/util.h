@@ -33,6 +33,11 @@ const char *vlan_list_fmt(const __u64 bits[64], char *buf, size_t len);
 /* Number of possible CPUs (the width of per-CPU values), cached. */
 int ncpus(void);
 
+/* The checksum of the 20-byte IPv4 header at `ip` (its checksum field
+ * 0), in host order.
+ */
+__u16 ipv4_csum(const __u8 *ip);
+
 /* Sum a per-CPU array element made of `nfields` __u64 counters. */
 int percpu_sum(int map_fd, __u32 key, __u64 *out, int nfields);
 

@@ -68,17 +68,6 @@ static int tc_prog(__u32 ifindex, const char *dev)
 	return fd;
 }
 
-static __u16 ip_csum(const __u8 *ip)
-{
-	__u32 sum = 0, i;
-
-	for (i = 0; i < 20; i += 2)
-		sum += ip[i] << 8 | ip[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum;
-}
-
 /* Frame i of the burst: UDP from sip + i / SPORTS, port 1 + i % SPORTS. */
 static void frame_make(__u8 *f, const __u8 *smac, const __u8 *dmac, __u32 sip,
 		       __u32 dip, __u16 dport, __u32 i)
@@ -100,7 +89,7 @@ static void frame_make(__u8 *f, const __u8 *smac, const __u8 *dmac, __u32 sip,
 	memcpy(ip + 12, &src, 4);
 	dip = htonl(dip);
 	memcpy(ip + 16, &dip, 4);
-	v = htons(ip_csum(ip));
+	v = htons(ipv4_csum(ip));
 	memcpy(ip + 10, &v, 2);
 	v = htons(1 + i % SPORTS);
 	memcpy(udp, &v, 2);
