@@ -574,7 +574,9 @@ static __always_inline int tc_actions(struct __sk_buff *skb, struct xvs_frame *f
 		ret = xvs_tc_output(skb, &o);
 		if (ret)
 			goto drop;
-		return o.ifindex == f->ifindex ? TC_ACT_STOLEN : TC_ACT_REDIRECT;
+		if (o.ifindex != f->ifindex)
+			return TC_ACT_REDIRECT;
+		break;		/* skipped: the ingress port */
 	case XVS_FA_NORMAL:
 	case XVS_FA_FLOOD:
 		/* In the frame's VLAN now, as the switch carries it. */

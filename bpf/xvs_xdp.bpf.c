@@ -213,15 +213,18 @@ static __always_inline int xdp_verdict(struct xdp_md *ctx, struct xvs_frame *f)
  * uplink) that takes skbs only - the frame goes to TC untouched, which
  * runs the pipeline again and finds the same rule.  So must a frame
  * whose VLAN the actions change before `normal` or `flood`: those may
- * still end at TC, which reads the VLAN from the tag.  Returns the one
- * output's port, 0 for none, or -1.
+ * still end at TC, which reads the VLAN from the tag.  And a frame for
+ * a port that does not carry its VLAN (as it is at the output): the
+ * port's devmap egress program would drop it, where a rule's output is
+ * not filtered by VLAN.  Returns the one output's port, 0 for none, or
+ * -1.
  */
-static __always_inline long xdp_plan(const struct xvs_flow_rule *r)
+static __always_inline long xdp_plan(const struct xvs_flow_rule *r, __u32 vlan)
 {
 	const struct xvs_flow_action *a;
 	const struct xvs_tunnel *t;
 	const struct xvs_port *p;
-	__u32 i, out = 0, vlan = 0;
+	__u32 i, out = 0, moved = 0;
 
 	for (i = 0; i < XVS_FLOW_MAX_ACTIONS; i++) {
 		a = &r->actions[i];
@@ -234,13 +237,19 @@ static __always_inline long xdp_plan(const struct xvs_flow_rule *r)
 		case XVS_FA_USERSPACE:
 			return -1;
 		case XVS_FA_PUSH_VLAN:
-		case XVS_FA_POP_VLAN:
 		case XVS_FA_MOD_VLAN:
-			vlan = 1;
+			if (!out)
+				vlan = a->vid & XVS_VID_MASK;
+			moved = 1;
+			break;
+		case XVS_FA_POP_VLAN:
+			if (!out)
+				vlan = 0;
+			moved = 1;
 			break;
 		case XVS_FA_NORMAL:
 		case XVS_FA_FLOOD:
-			return vlan || out ? -1 : 0;
+			return moved || out ? -1 : 0;
 		case XVS_FA_SET_TUNNEL:
 			break;
 		default:
@@ -253,13 +262,17 @@ static __always_inline long xdp_plan(const struct xvs_flow_rule *r)
 	if (!p)
 		return 0;	/* dropped as no_egress */
 	if (!(p->flags & XVS_PORT_F_TUNNEL))
-		return p->flags & XVS_PORT_F_XDP ? out : -1;
+		return p->flags & XVS_PORT_F_XDP && vlan_carries(&p->vlan, vlan) ?
+		       out : -1;
 	t = bpf_map_lookup_elem(&xvs_tunnels, &out);
 	return !t || (t->flags & XVS_TUN_F_UPLINK_XDP) ? out : -1;
 }
 
 /* A rule's output: the frame as it is, tagged as the port sends its
- * VLAN.  Output to the ingress port is skipped, as OVS does.
+ * VLAN - by the port's devmap egress program, which is handed the frame
+ * in the switch's form (xdp_plan() made sure the port carries the VLAN).
+ * Output to the ingress port is skipped, as OVS does: no output, so a
+ * flow_drop.
  */
 static __always_inline int xdp_output(struct xdp_md *ctx, struct xvs_frame *f,
 				      __u32 ifindex, const __be32 *key)
@@ -274,7 +287,7 @@ static __always_inline int xdp_output(struct xdp_md *ctx, struct xvs_frame *f,
 	f->out_ifindex = ifindex;
 	if (p->flags & XVS_PORT_F_TUNNEL)
 		return xdp_to_tunnel(ctx, f, key);
-	ret = vlan_out(ctx, f, p);
+	ret = ctx_vlan_set(ctx, f->vlan != 0, f->tci);
 	if (ret)
 		return xdp_drop(f, -ret);
 	trace_rec(XVS_TR_OUTPUT, vlan_egress_tagged(&p->vlan, f->vlan), ifindex,
@@ -301,7 +314,7 @@ static __always_inline int xdp_actions(struct xdp_md *ctx, struct xvs_frame *f)
 
 	if (!r)
 		return xdp_drop(f, XVS_DROP_FLOW_STALE);
-	if (xdp_plan(r) < 0) {
+	if (xdp_plan(r, f->vlan) < 0) {
 		trace_rec(XVS_TR_PASS, 0, 0, 0, 0);
 		return XDP_PASS;
 	}
