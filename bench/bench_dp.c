@@ -386,14 +386,7 @@ static int port_by_name(void *arg, const char *name, __u32 *id)
 /* The flows family's table over the pinned maps, and its rule sets. */
 static int flows_open(void)
 {
-	struct flow_maps m = {
-		.rules = bpf_map__fd(xdp->maps.xvs_rules),
-		.flows = bpf_map__fd(xdp->maps.xvs_flows),
-		.cls = bpf_map__fd(xdp->maps.xvs_cls),
-		.stats = bpf_map__fd(xdp->maps.xvs_flow_stats),
-		.ports = bpf_map__fd(xdp->maps.xvs_ports),
-		.bridges = bpf_map__fd(xdp->maps.xvs_bridges),
-	};
+	struct flow_maps m = FLOW_MAPS_OF_SKEL(xdp);
 	int i, err = flow_table_open(&ft, &m);
 
 	for (i = 0; i < NR_SETS && !err; i++)

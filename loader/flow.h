@@ -36,6 +36,16 @@ struct flow_maps {
 	int ports, bridges;		/* xvs_ports (the flag), xvs_bridges */
 };
 
+/* The struct flow_maps of a loaded datapath skeleton (tests, benches). */
+#define FLOW_MAPS_OF_SKEL(skel) {					\
+	.rules = bpf_map__fd((skel)->maps.xvs_rules),			\
+	.flows = bpf_map__fd((skel)->maps.xvs_flows),			\
+	.cls = bpf_map__fd((skel)->maps.xvs_cls),			\
+	.stats = bpf_map__fd((skel)->maps.xvs_flow_stats),		\
+	.ports = bpf_map__fd((skel)->maps.xvs_ports),			\
+	.bridges = bpf_map__fd((skel)->maps.xvs_bridges),		\
+}
+
 struct flow_table;
 
 /* A table over the maps, adopting the rules they hold (and making the

@@ -95,14 +95,7 @@ static int port_id(void *arg, const char *name, __u32 *id)
  */
 static int table_open(void)
 {
-	struct flow_maps m = {
-		.rules = bpf_map__fd(xdp->maps.xvs_rules),
-		.flows = bpf_map__fd(xdp->maps.xvs_flows),
-		.cls = bpf_map__fd(xdp->maps.xvs_cls),
-		.stats = bpf_map__fd(xdp->maps.xvs_flow_stats),
-		.ports = bpf_map__fd(xdp->maps.xvs_ports),
-		.bridges = bpf_map__fd(xdp->maps.xvs_bridges),
-	};
+	struct flow_maps m = FLOW_MAPS_OF_SKEL(xdp);
 
 	flow_table_free(table);
 	table = NULL;
