@@ -19,17 +19,6 @@ setup() {
 	xvsctl attach pa >/dev/null
 }
 
-# expect RC CMD...: run xvsctl, check its exit status and one-line stderr.
-expect() {
-	local want=$1 out rc
-	shift
-	out=$(xvsctl "$@" 2>&1 >/dev/null)
-	rc=$?
-	echo "xvsctl $* -> $rc: $out"
-	[ "$rc" = "$want" ] || fail "exit $rc, want $want"
-	[ "$want" = 0 ] || [ "$(echo "$out" | wc -l)" = 1 ] || fail "not one line"
-}
-
 usage_errors_exit_2() {
 	expect 2 frobnicate
 	expect 2 fdb show vlan 4095

@@ -31,17 +31,6 @@ rules() { xvsctl -j flow dump br0 | jq -r '.[] | "\(.priority) \(.match) \(.acti
 count() { xvsctl -j flow dump br0 | jq length; }
 flush() { xvsctl flow del br0 || fail "flow del br0"; }
 
-# expect RC CMD...: xvsctl's exit status, and one line on stderr.
-expect() {
-	local want=$1 out rc
-	shift
-	out=$(xvsctl "$@" 2>&1 >/dev/null)
-	rc=$?
-	echo "xvsctl $* -> $rc: $out"
-	[ "$rc" = "$want" ] || fail "exit $rc, want $want"
-	[ "$want" = 0 ] || [ "$(echo "$out" | wc -l)" = 1 ] || fail "not one line"
-}
-
 errors_one_line_change_nothing() {
 	local before
 	flush

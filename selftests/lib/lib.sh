@@ -221,3 +221,15 @@ mkdir -p "$RUNDIR"
 # Inside a case: fail with a message.
 fail() { echo "FAIL: $*"; exit 1; }
 check() { "$@" || fail "$*"; }
+
+# expect RC ARGS...: run xvsctl, check its exit status and, for an error,
+# that it says why in one line on stderr.
+expect() {
+	local want=$1 out rc
+	shift
+	out=$(xvsctl "$@" 2>&1 >/dev/null)
+	rc=$?
+	echo "xvsctl $* -> $rc: $out"
+	[ "$rc" = "$want" ] || fail "exit $rc, want $want"
+	[ "$want" = 0 ] || [ "$(echo "$out" | wc -l)" = 1 ] || fail "not one line"
+}
