@@ -24,7 +24,13 @@
  * the new one, never a mix).  A cached choice of another generation is
  * recomputed.  So once a change has been written, no frame acts on a
  * decision taken before it.  MAC table decisions are not cached: the
- * `normal` action looks the MAC table up on every frame.
+ * `normal` action looks the MAC table up on every frame.  What this does
+ * not cover: an LRU map reuses an evicted element at once, so while the
+ * cache is full and evicting, a frame on another CPU holding that element
+ * can read the word of the flow now in it (a rule chosen under the current
+ * rules, but for other headers); and a bridge whose last rule went has no
+ * xvs_cls entry to keep its generation in, so xvsd starts its next one
+ * from the clock.
  *
  * Writers: xvsd (rules, sets); the fast path (the cache, counters).
  * Readers: the fast path; xvsctl (dump, trace).
