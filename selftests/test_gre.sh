@@ -28,7 +28,7 @@ require_env tshark iperf3
 TESTS=(tunnels_resolve all_pairs_ping tenants_kept_apart
        macs_learned_on_tunnel wire_is_gre_with_key tcp_across_overlay
        too_big_for_underlay_dropped unresolved_tunnel_drops
-       next_hop_change_followed)
+       next_hop_change_followed flows_on_tunnels)
 
 HOOKOPT=(--hook "${HOOK:-auto}")
 W=$(ns_of wire)
@@ -250,6 +250,35 @@ next_hop_change_followed() {
 	wait_for 5 tunnel_shows "$newmac" ||
 		fail "gre1's next hop did not follow to $newmac"
 	ping_ok a1 10.7.0.3 || fail "a1 cannot reach b1 after the change"
+}
+
+
+# Flow rules on tunnel ports: host B matches the key a frame came in with
+# (tun_id), host A sends a1's pings with a key of the rule's (set_tunnel),
+# which tshark reads on the wire and host B drops as tun_unknown.
+flows_on_tunnels() {
+	local cap=$RUNDIR/key.pcap pid n before after
+	check xvsctl2 flow add br1 "priority=100,tun_id=100,icmp actions=normal"
+	ping_ok a1 10.7.0.3 || fail "a1 cannot reach b1 past a normal rule"
+	n=$(xvsctl2 -j flow dump br1 | jq '.[0].n_packets')
+	[ "${n:-0}" -gt 0 ] || fail "the tun_id=100 rule counted nothing"
+	check xvsctl2 flow del br1
+
+	in_ns "$W" tcpdump -i wa -w "$cap" -U -c 20 'ip proto 47' >/dev/null 2>&1 &
+	pid=$!
+	echo "pid $pid" >>"$STATE"
+	sleep 1
+	check xvsctl flow add br1 "priority=100,in_port=pa1,icmp actions=set_tunnel:300,output:gre1"
+	before=$(stat xvsctl2 drops tun_unknown)
+	ping_ok a1 10.7.0.3 && fail "a1 reaches b1 with key 300"
+	after=$(stat xvsctl2 drops tun_unknown)
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	check xvsctl flow del br1
+	[ "${after:-0}" -gt "${before:-0}" ] || fail "host B counted no tun_unknown drop"
+	tshark -r "$cap" -T fields -e gre.key -e icmp.type 2>/dev/null |
+		grep -qE "^0x0*12c[[:space:]]+8$" || fail "no echo request in GRE key 300 on the wire"
+	ping_ok a1 10.7.0.3 || fail "a1 cannot reach b1 once the rule is gone"
 }
 
 ktap_run "$@"
