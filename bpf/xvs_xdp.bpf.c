@@ -216,10 +216,11 @@ static __always_inline int xdp_verdict(struct xdp_md *ctx, struct xvs_frame *f)
  * still end at TC, which reads the VLAN from the tag.  And a frame for
  * a port that does not carry its VLAN (as it is at the output): the
  * port's devmap egress program would drop it, where a rule's output is
- * not filtered by VLAN.  Returns the one output's port, 0 for none, or
- * -1.
+ * not filtered by VLAN.  Returns the one output's port (its entry in
+ * *outp, NULL if there is none), 0 for no output, or -1.
  */
-static __always_inline long xdp_plan(const struct xvs_flow_rule *r, __u32 vlan)
+static __always_inline long xdp_plan(const struct xvs_flow_rule *r, __u32 vlan,
+				     const struct xvs_port **outp)
 {
 	const struct xvs_flow_action *a;
 	const struct xvs_tunnel *t;
@@ -259,6 +260,7 @@ static __always_inline long xdp_plan(const struct xvs_flow_rule *r, __u32 vlan)
 	if (!out)
 		return 0;
 	p = bpf_map_lookup_elem(&xvs_ports, &out);
+	*outp = p;
 	if (!p)
 		return 0;	/* dropped as no_egress */
 	if (!(p->flags & XVS_PORT_F_TUNNEL))
@@ -275,9 +277,9 @@ static __always_inline long xdp_plan(const struct xvs_flow_rule *r, __u32 vlan)
  * flow_drop.
  */
 static __always_inline int xdp_output(struct xdp_md *ctx, struct xvs_frame *f,
-				      __u32 ifindex, const __be32 *key)
+				      __u32 ifindex, const struct xvs_port *p,
+				      const __be32 *key)
 {
-	const struct xvs_port *p = bpf_map_lookup_elem(&xvs_ports, &ifindex);
 	int ret;
 
 	if (!p || (p->flags & XVS_PORT_F_UNDERLAY))
@@ -304,6 +306,7 @@ static __always_inline int xdp_output(struct xdp_md *ctx, struct xvs_frame *f,
  */
 static __always_inline int xdp_actions(struct xdp_md *ctx, struct xvs_frame *f)
 {
+	const struct xvs_port *p = NULL;
 	const struct xvs_flow_rule *r = f->rule;
 	__u32 i, type, end = XVS_FA_DROP, out = 0;
 	const struct xvs_flow_action *a;
@@ -314,7 +317,7 @@ static __always_inline int xdp_actions(struct xdp_md *ctx, struct xvs_frame *f)
 
 	if (!r)
 		return xdp_drop(f, XVS_DROP_FLOW_STALE);
-	if (xdp_plan(r, f->vlan) < 0) {
+	if (xdp_plan(r, f->vlan, &p) < 0) {
 		trace_rec(XVS_TR_PASS, 0, 0, 0, 0);
 		return XDP_PASS;
 	}
@@ -342,7 +345,7 @@ static __always_inline int xdp_actions(struct xdp_md *ctx, struct xvs_frame *f)
 
 	switch (end) {
 	case XVS_FA_OUTPUT:
-		return xdp_output(ctx, f, out, has_key ? &key : NULL);
+		return xdp_output(ctx, f, out, p, has_key ? &key : NULL);
 	case XVS_FA_NORMAL:
 		eth = ctx_data(ctx);
 		if ((void *)(eth + 1) > ctx_data_end(ctx))
