@@ -24,6 +24,7 @@
 #include "loader/config.h"
 #include "loader/tunnel.h"
 #include "loader/util.h"
+#include "lib/check.h"
 
 static bool fake_exists(const char *name)
 {
@@ -31,17 +32,6 @@ static bool fake_exists(const char *name)
 }
 
 static const struct config_opts opts = { .iface_exists = fake_exists };
-
-static int fails;
-
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		printf("# %s:%d: ", __FILE__, __LINE__);		\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-		fails++;						\
-	}								\
-} while (0)
 
 /* --- bad files: each with all of its errors ---------------------------- */
 

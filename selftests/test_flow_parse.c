@@ -19,6 +19,7 @@
 
 #include "loader/flow_parse.h"
 #include "loader/util.h"
+#include "lib/check.h"
 
 static const struct {
 	const char *name;
@@ -123,17 +124,6 @@ static const struct tcase bad[] = {
 	{ "bad_output_port", "actions=output:nosuch", "output: no port 'nosuch'" },
 	{ "bad_arg", "actions=normal:1", "normal takes no argument" },
 };
-
-static int fails;
-
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		printf("# %s:%d: ", __FILE__, __LINE__);		\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-		fails++;						\
-	}								\
-} while (0)
 
 static void run_good(const struct tcase *t)
 {
