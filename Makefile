@@ -18,7 +18,7 @@ LDLIBS		:= -lbpf -lelf -lz -ljson-c -lyaml
 
 # The trace objects (`xvsctl trace`) are the hooks' own entry files built
 # with XVS_TRACE: every side effect becomes a record (maps/trace.h).
-BPF_PROGS	:= xvs_xdp xvs_tc xvs_xdp_trace xvs_tc_trace
+BPF_PROGS	:= xvs_xdp xvs_tc xvs_xdp_trace xvs_tc_trace xvs_xsk
 BPF_OBJS	:= $(patsubst %,$(OUTPUT)/%.bpf.o,$(BPF_PROGS))
 SKELS		:= $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_PROGS))
 
