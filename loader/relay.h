@@ -46,6 +46,11 @@ struct relay_stats {
 	__u64 drop_peer_stalled;	/* switch -> VM, the VM's socket full */
 	__u64 drop_too_big;		/* VM -> switch, over the port's MTU */
 	__u64 drop_tx_full;		/* VM -> switch, TX ring or UMEM full */
+	/* Bytes from the VM that are no frame: a length of 0 or beyond any
+	 * frame (the stream connection is closed: it is out of sync), a
+	 * datagram from a second or an unbound sender.
+	 */
+	__u64 protocol_errors;
 	/* The sockets' own counters (getsockopt XDP_STATISTICS), summed over
 	 * queues: rx_ring_full and rx_fill_ring_empty_descs are the frames
 	 * the kernel could not hand over.
