@@ -28,7 +28,7 @@ COMMON_SRCS	:= loader/log.c loader/names.c loader/pin.c loader/util.c \
 		   loader/config.c loader/plan.c loader/flow_parse.c
 XVSD_SRCS	:= $(COMMON_SRCS) loader/xvsd.c loader/datapath.c loader/objpin.c \
 		   loader/port.c loader/fdb.c loader/upcall.c loader/ctl_server.c \
-		   loader/netlink.c loader/tunnel.c loader/flow.c
+		   loader/netlink.c loader/tunnel.c loader/flow.c loader/afxdp.c
 XVSCTL_SRCS	:= $(COMMON_SRCS) ctl/xvsctl.c ctl/show.c ctl/fdb.c \
 		   ctl/client.c ctl/print.c ctl/state.c ctl/stats.c ctl/config.c \
 		   ctl/port.c ctl/apply.c ctl/tunnel.c ctl/trace.c ctl/frame.c \

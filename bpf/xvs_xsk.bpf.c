@@ -9,7 +9,9 @@
  * side's host stack (the port is the consumer's, not the host's).
  *
  * Every AF_XDP port loads its own copy, so xsks and xsk_stats are that
- * port's; xvsd pins them under afxdp/<port>/.
+ * port's; xvsd pins them under afxdp/<port>/, with xsk_conf (the port's
+ * configuration, for a restarted xvsd) and xvs_xsk_probe (which slots of
+ * xsks hold a socket, for xvsctl show: userspace cannot look).
  */
 #define BPF_NO_PRESERVE_ACCESS_INDEX
 #include "vmlinux.h"
@@ -31,6 +33,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct xvs_xsk_stats);
 } xsk_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xvs_xsk_conf);
+} xsk_conf SEC(".maps");
 
 SEC("xdp")
 int xvs_xsk_rx(struct xdp_md *ctx)
@@ -54,4 +63,33 @@ int xvs_xsk_rx(struct xdp_md *ctx)
 	s->rx_packets++;
 	s->rx_bytes += ctx->data_end - ctx->data;
 	return bpf_redirect_map(&xsks, q, XDP_DROP);
+}
+
+/* Never attached: run by BPF_PROG_TEST_RUN on a frame of at least
+ * sizeof(struct xvs_xsk_probe) bytes, it writes there which slots of xsks
+ * hold a socket.
+ */
+SEC("xdp")
+int xvs_xsk_probe(struct xdp_md *ctx)
+{
+	struct xvs_xsk_probe *out = (void *)(long)ctx->data;
+	__u32 bound = 0;
+	int i;
+
+	if ((void *)(out + 1) > (void *)(long)ctx->data_end)
+		return XDP_ABORTED;
+	/* Unrolled, each key a constant: a loop counter spilled for the
+	 * lookup's key pointer loses its bounds, and the verifier walks
+	 * the loop as if it might never end.
+	 */
+#pragma clang loop unroll(full)
+	for (i = 0; i < XVS_XSK_MAX_QUEUES; i++) {
+		__u32 q = i;
+
+		if (bpf_map_lookup_elem(&xsks, &q))
+			bound |= 1U << i;
+	}
+	out->magic = XVS_XSK_PROBE_MAGIC;
+	out->bound = bound;
+	return XDP_PASS;
 }

@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * ctl/port.c - `xvsctl port`: the VLANs of the ports.
+ * ctl/port.c - `xvsctl port`: the VLANs of the ports, and AF_XDP ports.
  *
+ *   port add NAME --bridge BR --type afxdp [--queues N]
+ *            [--vm-socket PATH [--socket-owner USER[:GROUP]]
+ *             [--socket-mode OCTAL] [--framing stream|dgram]]
+ *   port del NAME
  *   port set DEV vlan-mode MODE [tag VID] [trunks VIDS]
  *   port [show [DEV]]
  *
+ * add and del are checked here whole (owner names resolved to ids here,
+ * where the user typed them) and sent as one port_add or port_del request;
+ * add starts xvsd like attach.
  * The modes and their words are Open vSwitch's (maps/vlan.h).  `set` is
  * checked here whole - the mode, the tag it needs or refuses, the trunk
  * list parsed as xvsd parses it (vlan_list_parse) - and DEV looked up
@@ -18,7 +25,11 @@
  *   veth1: vlan-mode trunk (all VLANs)
  */
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xvsctl.h"
@@ -26,12 +37,29 @@
 #include "state.h"
 #include "loader/names.h"
 #include "loader/util.h"
+#include "maps/afxdp.h"
 
 static void port_help(void)
 {
-	fputs("Usage: xvsctl port set DEV vlan-mode MODE [tag VID] [trunks VIDS]\n"
+	fputs("Usage: xvsctl port add NAME --bridge BR --type afxdp [--queues N]\n"
+	      "                [--vm-socket PATH [--socket-owner USER[:GROUP]]\n"
+	      "                 [--socket-mode OCTAL] [--framing stream|dgram]]\n"
+	      "       xvsctl port del NAME\n"
+	      "       xvsctl port set DEV vlan-mode MODE [tag VID] [trunks VIDS]\n"
 	      "       xvsctl port [show [DEV]]\n"
 	      "\n"
+	      "add   an AF_XDP port NAME (1..11 characters) on bridge BR: the veth\n"
+	      "      pair NAME / NAME-xsk; NAME is a port like any other, AF_XDP\n"
+	      "      sockets bound to NAME-xsk get its frames once in the XSKMAP\n"
+	      "      pinned as afxdp/NAME/xsks (README: AF_XDP ports)\n"
+	      "      --queues       queues (and sockets) 1..16 (default 1)\n"
+	      "      --vm-socket    xvsd relays the port to a VM through this\n"
+	      "                     unix socket (QEMU -netdev stream or dgram)\n"
+	      "      --socket-owner its owner (default root)\n"
+	      "      --socket-mode  its permission bits (default 0600)\n"
+	      "      --framing      stream (default: -netdev stream, a 4-byte\n"
+	      "                     length before each frame) or dgram\n"
+	      "del   remove AF_XDP port NAME: the veth pair, pins and relay\n"
 	      "set   the VLANs of port DEV; the MACs learned on it are flushed\n"
 	      "      MODE access           untagged frames are VLAN VID, tagged\n"
 	      "                            ones are dropped\n"
@@ -223,10 +251,225 @@ static int port_show(struct ctl *c, struct cmd_args *a)
 	return err;
 }
 
+/* --- add, del ------------------------------------------------------- */
+
+struct add_args {
+	const char *bridge, *type, *queues, *sock, *owner, *mode, *framing;
+};
+
+/* "--opt VALUE" or "--opt=VALUE" into its slot, once. */
+static int add_option(struct cmd_args *a, const char *w, struct add_args *aa)
+{
+	static const struct { const char *opt; size_t off; } opts[] = {
+		{ "--bridge", offsetof(struct add_args, bridge) },
+		{ "--type", offsetof(struct add_args, type) },
+		{ "--queues", offsetof(struct add_args, queues) },
+		{ "--vm-socket", offsetof(struct add_args, sock) },
+		{ "--socket-owner", offsetof(struct add_args, owner) },
+		{ "--socket-mode", offsetof(struct add_args, mode) },
+		{ "--framing", offsetof(struct add_args, framing) },
+	};
+	const char **slot, *v;
+	size_t i, n = 0;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(opts); i++) {
+		n = strlen(opts[i].opt);
+		if (!strncmp(w, opts[i].opt, n) && (w[n] == '\0' || w[n] == '='))
+			break;
+	}
+	if (i == ARRAY_SIZE(opts))
+		return usage_err(a, "unknown option '%s'", w);
+	slot = (const char **)((char *)aa + opts[i].off);
+	if (*slot)
+		return usage_err(a, "'%s' given twice", opts[i].opt);
+	if (w[n] == '=') {
+		v = w + n + 1;
+	} else {
+		err = arg_value(a, opts[i].opt, &v);
+		if (err)
+			return err;
+	}
+	*slot = v;
+	return 0;
+}
+
+/* A user or group: a name, or a number. */
+static int owner_id(const char *s, int group, __u32 *id)
+{
+	struct passwd *pw;
+	struct group *gr;
+
+	if (!parse_u32(s, 0, UINT32_MAX - 1, id))
+		return 0;
+	if (group) {
+		gr = getgrnam(s);
+		if (gr)
+			*id = gr->gr_gid;
+		return gr ? 0 : -ENOENT;
+	}
+	pw = getpwnam(s);
+	if (pw)
+		*id = pw->pw_uid;
+	return pw ? 0 : -ENOENT;
+}
+
+/* USER[:GROUP]: the ids into the request (a user alone: its group). */
+static int arg_owner(const struct cmd_args *a, const char *s, struct json_object *req)
+{
+	char user[256], *colon;
+	struct passwd *pw;
+	__u32 uid, gid = (__u32)-1;
+
+	snprintf(user, sizeof(user), "%s", s);
+	colon = strchr(user, ':');
+	if (colon)
+		*colon++ = '\0';
+	if (owner_id(user, 0, &uid))
+		return usage_err(a, "no user '%s'", user);
+	if (colon && owner_id(colon, 1, &gid))
+		return usage_err(a, "no group '%s'", colon);
+	if (!colon && (pw = getpwuid(uid)))
+		gid = pw->pw_gid;
+	json_object_object_add(req, "uid", json_object_new_int64(uid));
+	if (gid != (__u32)-1)
+		json_object_object_add(req, "gid", json_object_new_int64(gid));
+	return 0;
+}
+
+static int arg_mode(const struct cmd_args *a, const char *s, struct json_object *req)
+{
+	char *end;
+	unsigned long m = strtoul(s, &end, 8);
+
+	if (!*s || *end || m > 07777)
+		return usage_err(a, "invalid --socket-mode '%s' (octal, e.g. 0660)", s);
+	json_object_object_add(req, "mode", json_object_new_int(m));
+	return 0;
+}
+
+static int add_request(struct cmd_args *a, const char *name,
+		       const struct add_args *aa, struct json_object *req)
+{
+	__u32 q = 1;
+	int err;
+
+	if (!aa->bridge)
+		return usage_err(a, "missing '--bridge BR'");
+	if (!aa->type)
+		return usage_err(a, "missing '--type afxdp'");
+	if (strcmp(aa->type, "afxdp"))
+		return usage_err(a, "invalid --type '%s' (afxdp)", aa->type);
+	if (strlen(name) > XVS_XSK_NAME_MAX)
+		return usage_err(a, "AF_XDP port name '%s' is too long (at most %d characters: '%s' names the far side)",
+				 name, XVS_XSK_NAME_MAX, XVS_XSK_PEER_SUFFIX);
+	if (!aa->sock && (aa->owner || aa->mode || aa->framing))
+		return usage_err(a, "--socket-owner, --socket-mode and --framing need --vm-socket");
+	if (aa->framing && strcmp(aa->framing, "stream") && strcmp(aa->framing, "dgram"))
+		return usage_err(a, "invalid --framing '%s' (stream or dgram)", aa->framing);
+	if (aa->sock && (aa->sock[0] != '/' || strlen(aa->sock) >= XVS_XSK_PATH_LEN))
+		return usage_err(a, "invalid --vm-socket '%s' (an absolute path under %d characters)",
+				 aa->sock, XVS_XSK_PATH_LEN);
+	err = arg_bridge(a, aa->bridge);
+	if (!err && aa->queues)
+		err = arg_u32(a, "--queues", aa->queues, 1, XVS_XSK_MAX_QUEUES, &q);
+	if (!err && aa->owner)
+		err = arg_owner(a, aa->owner, req);
+	if (!err && aa->mode)
+		err = arg_mode(a, aa->mode, req);
+	if (err)
+		return err;
+	json_object_object_add(req, "cmd", json_object_new_string("port_add"));
+	json_object_object_add(req, "name", json_object_new_string(name));
+	json_object_object_add(req, "bridge", json_object_new_string(aa->bridge));
+	json_object_object_add(req, "type", json_object_new_string(aa->type));
+	json_object_object_add(req, "queues", json_object_new_int(q));
+	if (aa->sock)
+		json_object_object_add(req, "vm_socket", json_object_new_string(aa->sock));
+	if (aa->framing)
+		json_object_object_add(req, "framing", json_object_new_string(aa->framing));
+	return 0;
+}
+
+/* "vm1: port 3 on bridge br0, far side vm1-xsk (ifindex 12), 1 queue". */
+static void print_added(struct json_object *req, struct json_object *reply)
+{
+	struct json_object *p, *v;
+
+	if (!json_object_object_get_ex(reply, "port", &p))
+		return;
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "name", "%s:", json_object_get_string(
+		json_object_object_get(p, "name")));
+	print_uint(PRINT_ANY, "port_no", " port %llu", json_object_get_int(
+		json_object_object_get(p, "port_no")));
+	print_string(PRINT_ANY, "bridge", " on bridge %s", json_object_get_string(
+		json_object_object_get(req, "bridge")));
+	print_string(PRINT_ANY, "far_side", ", far side %s", json_object_get_string(
+		json_object_object_get(p, "far_side")));
+	print_uint(PRINT_ANY, "far_ifindex", " (ifindex %llu)", json_object_get_int64(
+		json_object_object_get(p, "far_ifindex")));
+	print_uint(PRINT_ANY, "queues", ", queues %llu", json_object_get_int64(
+		json_object_object_get(p, "queues")));
+	if (json_object_object_get_ex(p, "vm_socket", &v))
+		print_string(PRINT_ANY, "vm_socket", ", relay %s", json_object_get_string(v));
+	print_nl();
+	close_json_object();
+}
+
+static int port_add(struct ctl *c, struct cmd_args *a)
+{
+	struct json_object *req, *reply = NULL;
+	struct add_args aa = {};
+	const char *name, *w;
+	int err;
+
+	name = arg_next(a);
+	if (!name)
+		return usage_err(a, "missing port name");
+	if (name[0] == '-')
+		return usage_err(a, "missing port name (before the options)");
+	err = arg_ifname(a, name);
+	while (!err && (w = arg_next(a)))
+		err = w[0] == '-' ? add_option(a, w, &aa) :
+		      usage_err(a, "unexpected argument '%s'", w);
+	if (err)
+		return err;
+	req = json_object_new_object();
+	err = add_request(a, name, &aa, req);
+	if (!err)
+		err = ctl_request(c, req, CTL_START, &reply);
+	if (!err)
+		print_added(req, reply);
+	json_object_put(reply);
+	json_object_put(req);
+	return err;
+}
+
+static int port_del(struct ctl *c, struct cmd_args *a)
+{
+	struct json_object *req;
+	const char *name = arg_next(a);
+	int err;
+
+	if (!name)
+		return usage_err(a, "missing port name");
+	err = arg_ifname(a, name);
+	if (!err)
+		err = arg_end(a);
+	if (err)
+		return err;
+	req = json_object_new_object();
+	json_object_object_add(req, "cmd", json_object_new_string("port_del"));
+	json_object_object_add(req, "name", json_object_new_string(name));
+	return ctl_request_plain(c, req, CTL_NO_START);
+}
+
 int do_port(struct ctl *c, struct cmd_args *a)
 {
 	static const struct subcmd cmds[] = {
 		{ "show", port_show }, { "set", port_set },
+		{ "add", port_add }, { "del", port_del },
 	};
 
 	return run_subcmd(c, a, cmds, ARRAY_SIZE(cmds), NULL, port_help);

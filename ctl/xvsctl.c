@@ -43,6 +43,8 @@ static const char usage_text[] =
 "  port set DEV vlan-mode access|trunk|native-untagged|native-tagged\n"
 "           [tag VID] [trunks VIDS]\n"
 "  port show [DEV]\n"
+"  port add NAME --bridge BR --type afxdp [--queues N] [--vm-socket PATH ...]\n"
+"  port del NAME\n"
 "  stats [dev DEV]\n"
 "  trace BRIDGE in_port=PORT[,FIELD=VALUE...]\n"
 "  bridge set BR [ageing SECONDS] [mac-limit N]\n"

@@ -31,6 +31,21 @@
  *                | "native-tagged" (need tag); trunks: "10,20-30", none =
  *                every VLAN.  The port's learned MACs are flushed.  dev
  *                may name a tunnel port.
+ *   port_add     name, bridge, type "afxdp", [queues], [vm_socket], [uid],
+ *                [gid], [mode], [framing]                 port {name, port_no,
+ *                                                          far_side, far_ifindex,
+ *                                                          queues, [vm_socket]}
+ *                an AF_XDP port (loader/afxdp.h): the veth pair name /
+ *                name-xsk, queues 1..16 (1); with vm_socket xvsd relays to
+ *                a VM there (uid, gid: its owner, default unchanged; mode:
+ *                its permission bits, default 0600; framing "stream" (QEMU
+ *                -netdev stream, the default) | "dgram").
+ *   port_del     name                                      -  (an AF_XDP
+ *                port: veth, pins, relay; detach of its name does the same)
+ *   afxdp_stats  -                                         relays[] {name,
+ *                peer_connected, zerocopy, to_peer_packets, ..., drop_*,
+ *                rx_ring_full, rx_fill_ring_empty_descs, ...}: the relays'
+ *                counters (loader/relay.h), which live in xvsd's memory
  *   tunnel_add   name, bridge, remote, [local], [key], [ttl], [tos],
  *                [uplink_hook]                             tunnel {name, port_no,
  *                                                          vport, state, [reason]}

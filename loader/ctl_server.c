@@ -21,6 +21,7 @@
 #include <bpf/bpf.h>
 
 #include "xvsd.h"
+#include "afxdp.h"
 #include "ctl_proto.h"
 #include "log.h"
 #include "util.h"
@@ -29,6 +30,7 @@
 #include "maps/port.h"
 #include "maps/fdb.h"
 #include "maps/tunnel.h"
+#include "maps/afxdp.h"
 
 struct ctl_req {
 	struct xvsd *d;
@@ -536,6 +538,66 @@ static int cmd_flow_del(struct ctl_req *r)
 	return 0;
 }
 
+/* port_add: name, bridge, type "afxdp", [queues], [vm_socket], [uid],
+ * [gid], [mode], [framing] "stream" | "dgram".
+ */
+static int cmd_port_add(struct ctl_req *r)
+{
+	struct afxdp_conf c = { .queues = 1, .uid = (__u32)-1, .gid = (__u32)-1,
+				.mode = 0600 };
+	const char *type = req_str(r, "type"), *framing = req_str(r, "framing");
+	int e;
+
+	c.name = req_str(r, "name");
+	c.bridge = req_str(r, "bridge");
+	c.vm_socket = req_str(r, "vm_socket");
+	if (!c.name || !c.bridge || !type) {
+		snprintf(r->err, sizeof(r->err), "port_add needs name, bridge and type");
+		return fail(r, CTL_USAGE, 0);
+	}
+	if (strcmp(type, "afxdp")) {
+		snprintf(r->err, sizeof(r->err), "bad port type '%s' (afxdp)", type);
+		return fail(r, CTL_USAGE, 0);
+	}
+	if (framing && strcmp(framing, "stream") && strcmp(framing, "dgram")) {
+		snprintf(r->err, sizeof(r->err), "bad framing '%s' (stream or dgram)", framing);
+		return fail(r, CTL_USAGE, 0);
+	}
+	c.dgram = framing && !strcmp(framing, "dgram");
+	if (req_u32(r, "queues", XVS_XSK_MAX_QUEUES, &c.queues) ||
+	    req_u32(r, "uid", UINT32_MAX, &c.uid) ||
+	    req_u32(r, "gid", UINT32_MAX, &c.gid) ||
+	    req_u32(r, "mode", 07777, &c.mode))
+		return -1;
+	e = afxdp_add(r->d, &c, r->reply, r->err, sizeof(r->err));
+	if (e)
+		return fail(r, e == -EEXIST ? CTL_FAILED : 0, e);
+	return 0;
+}
+
+static int cmd_port_del(struct ctl_req *r)
+{
+	const char *name = req_str(r, "name");
+	int e;
+
+	if (!name) {
+		snprintf(r->err, sizeof(r->err), "no port name given");
+		return fail(r, CTL_USAGE, 0);
+	}
+	e = afxdp_del(r->d, name, r->err, sizeof(r->err));
+	return e ? fail(r, 0, e) : 0;
+}
+
+/* afxdp_stats: the relays' counters, which only this process has. */
+static int cmd_afxdp_stats(struct ctl_req *r)
+{
+	json_object *res = json_object_new_array();
+
+	json_object_object_add(r->reply, "relays", res);
+	afxdp_relay_stats(r->d, res);
+	return 0;
+}
+
 static int cmd_stop(struct ctl_req *r)
 {
 	json_object *v;
@@ -576,6 +638,9 @@ static const struct {
 	{ "bridge_set", cmd_bridge_set },
 	{ "bridge_del", cmd_bridge_del },
 	{ "port_set", cmd_port_set },
+	{ "port_add", cmd_port_add },
+	{ "port_del", cmd_port_del },
+	{ "afxdp_stats", cmd_afxdp_stats },
 	{ "tunnel_add", cmd_tunnel_add },
 	{ "tunnel_del", cmd_tunnel_del },
 	{ "flow_add", cmd_flow_add },

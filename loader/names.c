@@ -89,6 +89,7 @@ const char *port_flags_str(__u16 flags, char *buf, int len)
 		{ XVS_PORT_F_TUNNEL, "tunnel" },
 		{ XVS_PORT_F_UNDERLAY, "underlay" },
 		{ XVS_PORT_F_FLOWS, "flows" },
+		{ XVS_PORT_F_AFXDP, "afxdp" },
 	};
 	size_t i;
 	int n = 0;

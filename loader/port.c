@@ -42,6 +42,7 @@
 #include <bpf/libbpf.h>
 
 #include "xvsd.h"
+#include "afxdp.h"
 #include "log.h"
 #include "util.h"
 #include "names.h"
@@ -705,6 +706,9 @@ int port_detach(struct xvsd *d, const char *ifname, char *err, size_t errlen)
 	}
 	port_remove(d, &p);
 	pr_info("port %s (ifindex %u) detached", p.name, p.ifindex);
+	/* An AF_XDP port's veth is ours: it goes with the port. */
+	if (p.flags & XVS_PORT_F_AFXDP)
+		afxdp_release(d, &p);
 	return 0;
 }
 
@@ -763,6 +767,8 @@ void port_vanished(struct xvsd *d, __u32 ifindex)
 	}
 	pr_warn("port %s (ifindex %u) vanished: removed from the switch", p.name,
 		ifindex);
+	if (p.flags & XVS_PORT_F_AFXDP)
+		afxdp_release(d, &p);
 }
 
 int port_detach_all(struct xvsd *d)
@@ -782,7 +788,11 @@ int port_detach_all(struct xvsd *d)
 		pr_info("%s %s (ifindex %u) %s", p.flags & XVS_PORT_F_UNDERLAY ?
 			"underlay" : "port", p.name, p.ifindex,
 			p.flags & XVS_PORT_F_UNDERLAY ? "unhooked" : "detached");
+		if (p.flags & XVS_PORT_F_AFXDP)
+			afxdp_release(d, &p);
 	}
+	/* AF_XDP ports in no bridge any more, and their directory. */
+	afxdp_del_all(d);
 	return 0;
 }
 
@@ -809,6 +819,7 @@ int port_reset_all(struct xvsd *d)
 		}
 		close(fd);
 	}
+	afxdp_reset_all(d);
 	dp_unpin(d);
 	pr_info("instance %s reset: %d port%s unhooked, pins removed", d->inst.name,
 		n, n == 1 ? "" : "s");
@@ -878,6 +889,8 @@ int port_adopt_all(struct xvsd *d)
 	}
 	if (adopted)
 		pr_info("adopted %d pinned port%s", adopted, adopted == 1 ? "" : "s");
+	/* After the ports: an AF_XDP port's switch side is one of them. */
+	afxdp_adopt_all(d);
 	return 0;
 }
 

@@ -3,8 +3,9 @@
  * loader/xvsd.c - the xvs daemon: options, start-up, the event loop.
  *
  * Start-up loads the fast path over whatever the instance has pinned and
- * adopts the pinned ports and tunnels, so starting after a crash (or an
- * upgrade) is the same as starting fresh.  Then one epoll loop serves the
+ * adopts the pinned ports, tunnels and AF_XDP ports (restarting their
+ * relays), so starting after a crash (or an upgrade) is the same as
+ * starting fresh.  Then one epoll loop serves the
  * upcall ring buffer, the control socket, netlink events, a 1 s timer (MAC
  * ageing, tunnels still unresolved) and SIGTERM/SIGINT, which end the
  * daemon and leave the datapath forwarding.
@@ -23,6 +24,7 @@
 #include <bpf/libbpf.h>
 
 #include "xvsd.h"
+#include "afxdp.h"
 #include "log.h"
 #include "util.h"
 #include "config.h"
@@ -296,6 +298,7 @@ int main(int argc, char **argv)
 	if (d.config) {
 		err = apply_config(&d);
 		if (err) {
+			afxdp_stop_relays(&d);
 			flows_close(&d);
 			dp_close(&d);
 			ctl_close(&d, lfd);
@@ -318,6 +321,10 @@ int main(int argc, char **argv)
 	err = run(&d, rb, lfd, nlfd);
 	unlink(d.inst.pid_path);
 out:
+	/* The relays are threads of this process: VMs on them wait for the
+	 * next daemon, which starts them again from the pins.
+	 */
+	afxdp_stop_relays(&d);
 	ring_buffer__free(rb);
 	if (nlfd >= 0)
 		close(nlfd);

@@ -27,6 +27,7 @@
 struct xvs_xdp;
 struct xvs_tc;
 struct xvs_port;
+struct relay;
 
 /* Defaults for bridges created without explicit settings. */
 #define XVS_DEFAULT_AGEING	300
@@ -70,6 +71,11 @@ struct xvsd {
 		char why[160];
 	} tun[XVS_MAX_TUNNELS];
 	__u64 tun_full_ns;		/* last resolution of every tunnel */
+
+	/* The relays of AF_XDP ports to VMs (afxdp.h), by port number; the
+	 * only state of a port that lives here and not in the pins.
+	 */
+	struct relay *relays[XVS_MAX_PORTS];
 
 	int stop;			/* leave the loop */
 	int reset;			/* --reset: unhook, unpin, exit */

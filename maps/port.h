@@ -55,6 +55,10 @@ enum xvs_port_flags {
 	 * bridge's xvs_cls entry exists, and clears it before removing it.
 	 */
 	XVS_PORT_F_FLOWS	= 1U << 10,
+	/* The switch side of an AF_XDP port (maps/afxdp.h): xvsd made the
+	 * veth pair, and removes it with the port.
+	 */
+	XVS_PORT_F_AFXDP	= 1U << 11,
 };
 
 /* Value of xvs_ports, keyed by __u32 ifindex, or by virtual port id for
