@@ -28,7 +28,8 @@ COMMON_SRCS	:= loader/log.c loader/names.c loader/pin.c loader/util.c \
 		   loader/config.c loader/plan.c loader/flow_parse.c
 XVSD_SRCS	:= $(COMMON_SRCS) loader/xvsd.c loader/datapath.c loader/objpin.c \
 		   loader/port.c loader/fdb.c loader/upcall.c loader/ctl_server.c \
-		   loader/netlink.c loader/tunnel.c loader/flow.c loader/afxdp.c
+		   loader/netlink.c loader/tunnel.c loader/flow.c loader/afxdp.c \
+		   loader/relay.c
 XVSCTL_SRCS	:= $(COMMON_SRCS) ctl/xvsctl.c ctl/show.c ctl/fdb.c \
 		   ctl/client.c ctl/print.c ctl/state.c ctl/stats.c ctl/config.c \
 		   ctl/port.c ctl/apply.c ctl/tunnel.c ctl/trace.c ctl/frame.c \
@@ -105,6 +106,8 @@ $(OUTPUT)/ctl/%.o: ctl/%.c | $(OUTPUT)/ctl
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# The VM relay (loader/relay.c) uses libxdp's AF_XDP socket API.
+$(OUTPUT)/xvsd: LDLIBS += -lxdp
 $(OUTPUT)/xvsd: $(XVSD_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@

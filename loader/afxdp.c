@@ -319,13 +319,6 @@ static int xsk_update(const char *dir)
 
 /* --- the relay ------------------------------------------------------- */
 
-/* Weak until loader/relay.c is in every build: an xvsd without it makes
- * AF_XDP ports for every consumer but the relayed VM.
- */
-#pragma weak relay_start
-#pragma weak relay_stop
-#pragma weak relay_get_stats
-
 static int relay_up(struct xvsd *d, const struct xvs_xsk_conf *c, __u16 port_no,
 		    char *err, size_t errlen)
 {
@@ -340,10 +333,6 @@ static int relay_up(struct xvsd *d, const struct xvs_xsk_conf *c, __u16 port_no,
 
 	if (!(c->flags & XVS_XSK_F_RELAY) || d->relays[port_no])
 		return 0;
-	if (!relay_start) {
-		snprintf(err, errlen, "this xvsd was built without the VM relay (loader/relay.c)");
-		return -EOPNOTSUPP;
-	}
 	port_dir(d, c->name, dir, sizeof(dir));
 	rc.xsks_fd = pin_fd(dir, "xsks");
 	if (rc.xsks_fd < 0) {
