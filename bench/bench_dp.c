@@ -56,7 +56,18 @@
  * A run in which not every frame reached q1 in the expected form is an
  * error, never a number.
  *
- * Usage: bench_dp [-q] [-f vlan|flows] [-r ROUNDS] [-s BYTES] [-c CPU]
+ * The micro family (-f micro) runs each path without live frames:
+ * BPF_PROG_TEST_RUN repeats xvs_xdp_rx on one buffer (through
+ * bench_micro.bpf.c's harness, which puts the frame back every time) and
+ * returns the verdict; the redirect is never carried out, so the egress
+ * program, the veth and the sink do not run.  What is left is the cost
+ * of the decision and the rewrite: known unicast, flood, push, pop (its
+ * ingress half), encap, decap, flow cache hit, new flow - next to an
+ * empty program (the baseline) and a bare devmap redirect, all run the
+ * same way, round by round.  Then the memory a MAC entry, a cached flow
+ * and a rule take (memory.h).
+ *
+ * Usage: bench_dp [-q] [-f vlan|flows|micro] [-r ROUNDS] [-s BYTES] [-c CPU]
  *                 [-o FILE.json]
  */
 #include <arpa/inet.h>
@@ -83,6 +94,7 @@
 
 #include "xvs_xdp.skel.h"
 #include "bench_sink.skel.h"
+#include "bench_micro.skel.h"
 #include "loader/log.h"
 #include "loader/objpin.h"
 #include "loader/util.h"
@@ -92,6 +104,8 @@
 #include "maps/tunnel.h"
 #include "bench/bench_sink.h"
 #include "bench/bench_flows.h"
+#include "bench/bench_micro.h"
+#include "bench/memory.h"
 #include "bench/report.h"
 
 #define VID		10
@@ -133,24 +147,43 @@ enum tun_role {
 	DECAP,				/* p0: T's packets come in on it */
 };
 
+/* The families of scenarios (-f): each runs on its own. */
+enum family {
+	FAM_VLAN,			/* tags and GRE, live frames */
+	FAM_FLOWS,			/* flow rules, live frames */
+	FAM_MICRO,			/* every path, test_run without live frames */
+};
+
 struct scenario {
 	struct bench_series r;		/* name, what, samples */
+	__u8 fam;			/* enum family */
 	__u8 in_mode, out_mode;		/* enum xvs_vlan_mode of p0, p1 */
 	__u8 tun;			/* enum tun_role */
 	int tagged_in, tagged_out;	/* tag VID on the frame in, at q1 */
 	int flows;			/* 1 + index of its rule set in sets[]; 0: none */
 	int renew;			/* flows: a new flow every frame */
+	int flood;			/* micro: to the broadcast address */
+	int empty;			/* micro: bench_empty (1) or bench_redirect
+					 * (2), not xvs_xdp_rx */
+	int grow;			/* micro: bytes the frame gains in xvs_xdp_rx */
 };
 
 #define SCENARIO(n, w, in, out, tin, tout) \
 	{ .r = { .name = n, .what = w }, .in_mode = XVS_VLAN_##in, \
 	  .out_mode = XVS_VLAN_##out, .tagged_in = tin, .tagged_out = tout }
 #define FLOWS(n, w, set, new) \
-	{ .r = { .name = n, .what = w }, .in_mode = XVS_VLAN_TRUNK, \
+	{ .r = { .name = n, .what = w }, .fam = FAM_FLOWS, .in_mode = XVS_VLAN_TRUNK, \
 	  .out_mode = XVS_VLAN_TRUNK, .flows = set + 1, .renew = new }
 #define TUNNEL(n, w, role) \
 	{ .r = { .name = n, .what = w }, .in_mode = XVS_VLAN_TRUNK, \
 	  .out_mode = XVS_VLAN_TRUNK, .tun = role }
+/* A microbenchmark: ports, frame and rules as in the scenario named by
+ * the arguments, the frame growing by `gr` bytes in xvs_xdp_rx.
+ */
+#define MICRO(n, w, in, out, tin, role, set, new, fl, gr) \
+	{ .r = { .name = n, .what = w, .by_cpu = 1 }, .fam = FAM_MICRO, \
+	  .in_mode = XVS_VLAN_##in, .out_mode = XVS_VLAN_##out, .tagged_in = tin, \
+	  .tun = role, .flows = set + 1, .renew = new, .flood = fl, .grow = gr }
 static struct scenario sc[] = {
 	SCENARIO("plain", "trunk -> trunk, untagged: no tag work", TRUNK, TRUNK, 0, 0),
 	SCENARIO("push", "access 10 -> trunk: push at ingress", ACCESS, TRUNK, 0, 1),
@@ -168,6 +201,25 @@ static struct scenario sc[] = {
 	FLOWS("10kx1-new", "10,000 rules, 1 mask: a new flow every frame", 3, 1),
 	FLOWS("10kx16-hit", "10,000 rules, 16 masks: cache hit", 4, 0),
 	FLOWS("10kx16-new", "10,000 rules, 16 masks: a new flow every frame", 4, 1),
+	{ .r = { .name = "empty", .what = "bench_empty: XDP_DROP, the baseline",
+		 .by_cpu = 1 }, .fam = FAM_MICRO, .in_mode = XVS_VLAN_TRUNK,
+	  .out_mode = XVS_VLAN_TRUNK, .flows = 0, .empty = 1 },
+	{ .r = { .name = "bare", .what = "bench_redirect: devmap redirect to p1, the ceiling",
+		 .by_cpu = 1 }, .fam = FAM_MICRO, .in_mode = XVS_VLAN_TRUNK,
+	  .out_mode = XVS_VLAN_TRUNK, .flows = 0, .empty = 2 },
+	MICRO("unicast", "known unicast, trunk -> trunk", TRUNK, TRUNK, 0, NO_TUN, -1, 0, 0, 0),
+	MICRO("flood", "broadcast, flood group redirect", TRUNK, TRUNK, 0, NO_TUN, -1, 0, 1, 0),
+	MICRO("push", "access 10 -> trunk: tag pushed", ACCESS, TRUNK, 0, NO_TUN, -1, 0, 0, 4),
+	MICRO("pop", "trunk (tag 10) -> access 10: rx only, pop is at egress", TRUNK, ACCESS, 1,
+	      NO_TUN, -1, 0, 0, 0),
+	MICRO("encap", "trunk -> GRE port: outer headers added", TRUNK, TRUNK, 0, ENCAP, -1, 0, 0,
+	      TUN_HLEN),
+	MICRO("decap", "GRE on underlay p0: stripped, inner switched", TRUNK, TRUNK, 0, DECAP, -1,
+	      0, 0, -TUN_HLEN),
+	MICRO("flow-hit", "1 rule: flow cache hit", TRUNK, TRUNK, 0, NO_TUN, 0, 0, 0, 0),
+	MICRO("flow-new", "1 rule, 1 mask: new flow (classifier miss)", TRUNK, TRUNK, 0, NO_TUN, 0,
+	      1, 0, 0),
+	MICRO("flow-new16", "10,000 rules, 16 masks: new flow", TRUNK, TRUNK, 0, NO_TUN, 4, 1, 0, 0),
 };
 #define NR_SC ((int)ARRAY_SIZE(sc))
 
@@ -186,13 +238,15 @@ static int n_act;
 
 static struct xvs_xdp *xdp;
 static struct bench_sink *sink;
+static struct bench_micro *micro;
 static char pin_dir[64];
 static volatile sig_atomic_t stop;
 
 static struct {
-	int quick, rounds, cpu, flows;	/* flows: the flows family */
+	int quick, rounds, cpu, flows;	/* flows: a family with rules */
+	int fam;			/* enum family */
 	__u32 len;			/* untagged frame length, bytes */
-	const char *json;
+	const char *json, *mem_md;	/* mem_md: the micro family's memory table */
 } opt = { .cpu = -1, .len = 60 };
 
 static double ts_ns(clockid_t clk)
@@ -258,6 +312,7 @@ static int xdp_attach(int i, int prog_fd)
 /* The XDP object with its maps pinned as xvsd does it; the sink on q1. */
 static int load(void)
 {
+	__u32 zero = 0;
 	int err;
 
 	snprintf(pin_dir, sizeof(pin_dir), "/sys/fs/bpf/xvs-bench-%d", getpid());
@@ -279,7 +334,8 @@ static int load(void)
 		return err;
 	}
 	sink = bench_sink__open_and_load();
-	if (!sink)
+	micro = bench_micro__open_and_load();
+	if (!sink || !micro)
 		return -errno;
 	/* xvs_xdp_rx on the ports as xvsd attaches it.  That also keeps it
 	 * in the kernel's XDP dispatcher: else each test_run swaps it in and
@@ -287,7 +343,10 @@ static int load(void)
 	 */
 	return xdp_attach(P0, bpf_program__fd(xdp->progs.xvs_xdp_rx)) ?:
 	       xdp_attach(P1, bpf_program__fd(xdp->progs.xvs_xdp_rx)) ?:
-	       xdp_attach(Q1, bpf_program__fd(sink->progs.bench_sink));
+	       xdp_attach(Q1, bpf_program__fd(sink->progs.bench_sink)) ?:
+	       xdp_attach(Q0, bpf_program__fd(micro->progs.bench_micro)) ?:
+	       (bpf_map__update_elem(micro->maps.micro_tx, &zero, sizeof(zero),
+				     &ifs[P1].ifindex, sizeof(__u32), BPF_ANY));
 }
 
 static void unpin(void)
@@ -345,6 +404,25 @@ static int tunnel_write(int uplink)
 				    &t, sizeof(t), BPF_ANY);
 }
 
+/* Bridge 1's member list: p0, p1 and tunnel T - or, for a flood that
+ * XDP carries out by itself, p0 and p1 only (a tunnel member takes skbs:
+ * its copy, and so the whole flood, would go to TC).
+ */
+static int members_write(int tunnel)
+{
+	struct xvs_flood_key fk = { .bridge = BRIDGE };
+	struct xvs_members m = {
+		.count = 2, .ifindex = { ifs[P0].ifindex, ifs[P1].ifindex },
+	};
+
+	if (tunnel) {
+		m.ifindex[m.count++] = TUN;
+		m.skb_count = m.tun_count = 1;
+	}
+	return bpf_map__update_elem(xdp->maps.xvs_members, &fk, sizeof(fk), &m,
+				    sizeof(m), BPF_ANY);
+}
+
 /* The ports' roles in scenario s, rewritten before each of its runs: both
  * bridge ports in the scenario's VLAN modes, or one of them the underlay
  * of tunnel T.
@@ -356,6 +434,7 @@ static int roles_write(const struct scenario *s)
 
 	err = port_write(P0, s->in_mode, under == P0) ?:
 	      port_write(P1, s->out_mode, under == P1) ?:
+	      members_write(!s->flood) ?:
 	      (under < 0 ? 0 : tunnel_write(under));
 	if (err || !ft)
 		return err;
@@ -446,9 +525,6 @@ static int seed(void)
 {
 	struct xvs_bridge br = { .name = "bench", .id = BRIDGE };
 	struct xvs_flood_key fk = { .bridge = BRIDGE };
-	struct xvs_members m = {
-		.count = 3, .skb_count = 1, .tun_count = 1, .ifindex[2] = TUN,
-	};
 	struct bpf_devmap_val v = {
 		.bpf_prog.fd = bpf_program__fd(xdp->progs.xvs_xdp_tx),
 	};
@@ -460,7 +536,7 @@ static int seed(void)
 	if (g < 0)
 		return -errno;
 	for (i = P0; i <= P1 && !err; i++) {
-		v.ifindex = m.ifindex[i] = ifs[i].ifindex;
+		v.ifindex = ifs[i].ifindex;
 		err = port_write(i, XVS_VLAN_TRUNK, 0) ?:
 		      bpf_map__update_elem(xdp->maps.xvs_tx, &v.ifindex, sizeof(__u32),
 					   &v, sizeof(v), BPF_ANY) ?:
@@ -468,8 +544,7 @@ static int seed(void)
 	}
 	err = err ?: bpf_map__update_elem(xdp->maps.xvs_flood, &fk, sizeof(fk),
 					  &g, sizeof(g), BPF_ANY) ?:
-	      bpf_map__update_elem(xdp->maps.xvs_members, &fk, sizeof(fk), &m,
-				   sizeof(m), BPF_ANY) ?:
+	      members_write(1) ?:
 	      bpf_map__update_elem(xdp->maps.xvs_bridges, &id, sizeof(id), &br,
 				   sizeof(br), BPF_ANY) ?:
 	      fdb_write(mac_a, 0, ifs[P0].ifindex) ?:
@@ -555,10 +630,11 @@ static __u32 build_frame(const struct scenario *s, __u8 *f)
 	__u32 len = opt.len + (s->tagged_in ? 4 : 0), i, h = 2 * ETH_ALEN;
 	__u32 off = s->tun == DECAP ? TUN_HLEN : 0;
 	__u8 *in = f + off;
+	static const __u8 bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 	if (s->flows)
 		return flow_frame(f);
-	memcpy(in, s->tun == ENCAP ? mac_t : mac_b, ETH_ALEN);
+	memcpy(in, s->flood ? bcast : s->tun == ENCAP ? mac_t : mac_b, ETH_ALEN);
 	memcpy(in + ETH_ALEN, s->tun == DECAP ? mac_t : mac_a, ETH_ALEN);
 	if (s->tagged_in) {
 		in[h++] = 0x81, in[h++] = 0x00;
@@ -682,6 +758,73 @@ static int run_one(struct scenario *s, __u32 repeat, int round, int keep)
 	return 0;
 }
 
+/* One microbenchmark run: `repeat` runs of bench_micro, which puts the
+ * frame back and tail-calls xvs_xdp_rx (or bench_empty), without live
+ * frames - the verdict comes back, the redirect is never carried out.
+ * 0 (and a sample if `keep`), or -1 and an error.  A run must end in the
+ * verdict and frame length the path gives, with no drop counted, and the
+ * flow cache must have missed (new flows) or hit (the rest) as it should.
+ */
+static int run_micro(struct scenario *s, __u32 repeat, int round, int keep)
+{
+	static __u8 frame[TUN_HLEN + ETH_FRAME_LEN + 4], out[TUN_HLEN + ETH_FRAME_LEN + 4];
+	__u32 len = build_frame(s, frame), key = 0;
+	__u32 want = s->empty == 1 ? XDP_DROP : XDP_REDIRECT;
+	struct xdp_md md = { .data_end = len, .ingress_ifindex = ifs[P0].ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len,
+		    .data_out = out, .data_size_out = sizeof(out), .ctx_in = &md,
+		    .ctx_size_in = sizeof(md), .repeat = repeat);
+	int next = bpf_program__fd(s->empty == 1 ? micro->progs.bench_empty :
+				   s->empty ? micro->progs.bench_redirect :
+				   xdp->progs.xvs_xdp_rx), err;
+	__u64 c0[SINK_MAX + 1], c[SINK_MAX + 1], miss0, miss;
+	char at[24] = "warm-up";
+	double w, t;
+
+	if (round)
+		snprintf(at, sizeof(at), "round %d", round);
+	memcpy(micro->bss->micro_frame, frame, MICRO_COPY);
+	micro->bss->micro_len = len;
+	micro->bss->micro_renew = s->renew;
+	micro->bss->micro_saddr = FLOWS_NEW_SRC;
+	err = roles_write(s) ?:
+	      (bpf_map__update_elem(micro->maps.micro_next, &key, sizeof(key), &next,
+				    sizeof(next), BPF_ANY));
+	counters(c0, 1);
+	cache_misses(&miss0);
+	w = ts_ns(CLOCK_MONOTONIC);
+	t = ts_ns(CLOCK_THREAD_CPUTIME_ID);
+	if (!err)
+		err = bpf_prog_test_run_opts(bpf_program__fd(micro->progs.bench_micro), &o);
+	t = (ts_ns(CLOCK_THREAD_CPUTIME_ID) - t) / repeat;
+	w = (ts_ns(CLOCK_MONOTONIC) - w) / repeat;
+	if (err) {
+		snprintf(s->r.err, sizeof(s->r.err), "%s: run failed: %s", at,
+			 strerror(-err));
+		return -1;
+	}
+	counters(c, 1);
+	cache_misses(&miss);
+	miss -= miss0;
+	if (o.retval != want || o.data_size_out != len + s->grow ||
+	    c[SINK_MAX] != c0[SINK_MAX]) {
+		snprintf(s->r.err, sizeof(s->r.err),
+			 "%s: verdict %u (want %u), %u bytes out (want %d), switch drops +%llu",
+			 at, o.retval, want, o.data_size_out, (int)len + s->grow,
+			 c[SINK_MAX] - c0[SINK_MAX]);
+		return -1;
+	}
+	if (s->flows && (s->renew ? miss < 0.9 * repeat : miss > 0.01 * repeat)) {
+		snprintf(s->r.err, sizeof(s->r.err),
+			 "%s: %llu flow cache misses in %u runs, want %s", at, miss,
+			 repeat, s->renew ? "90 % or more" : "1 % or fewer");
+		return -1;
+	}
+	if (keep)
+		bench_sample(&s->r, w, t, o.duration);
+	return 0;
+}
+
 /* The flows family's Markdown, next to its JSON: sc[] has each set's hit
  * and new scenarios in a row, in the order of sets[].
  */
@@ -733,6 +876,126 @@ static int report(__u32 repeat, int rounds, double secs)
 	json_object_object_add(meta, "seconds", json_object_new_double(secs));
 	i = bench_report(title, r, n_act, meta, opt.json);
 	return opt.flows ? flows_md(title) ?: i : i;
+}
+
+/* The micro family's Markdown, next to its JSON: each path's CPU ns per
+ * run net of bench_empty's; the tag and tunnel paths over known unicast
+ * against the 15 ns target; known unicast against the bare redirect,
+ * and new flows against cache hits (rates; paired: the median of each
+ * round's own difference or ratio).
+ */
+static const struct bench_series *micro_find(const char *name)
+{
+	int i;
+
+	for (i = 0; i < n_act; i++)
+		if (!strcmp(act[i]->r.name, name) && act[i]->r.n == act[0]->r.n)
+			return &act[i]->r;
+	return NULL;
+}
+
+/* Median over the rounds of a - b, both net of the baseline e if `div`
+ * (then a ratio: (b - e) / (a - e), a rate of a over b's).
+ */
+static double micro_paired(const struct bench_series *a, const struct bench_series *b,
+			   const struct bench_series *e, int div)
+{
+	double d[BENCH_MAX_SAMPLES];
+	int k;
+
+	for (k = 0; k < a->n; k++)
+		d[k] = div ? (b->cpu[k] - e->cpu[k]) / (a->cpu[k] - e->cpu[k]) :
+			     a->cpu[k] - b->cpu[k];
+	return bench_median_of(d, a->n);
+}
+
+static int micro_md(const char *title)
+{
+	static const char *const over_l2[] = { "push", "encap", "decap" };
+	const struct bench_series *e = &act[0]->r, *u = micro_find("unicast"), *r, *b;
+	char path[PATH_MAX], *dot;
+	double em, x;
+	int i, j, target;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s", opt.json);
+	dot = strrchr(path, '.');
+	snprintf(dot ? dot : path + strlen(path), 4, ".md");
+	f = fopen(path, "w");
+	if (!f || !e->n)
+		return f ? fclose(f), -1 : -1;
+	em = bench_median(e);
+	fprintf(f, "%s\n\nempty program (the baseline, harness included): %.1f ns per run\n\n"
+		"| path | ns/run | net of empty | + ns over unicast (paired) | target |\n"
+		"|---|---|---|---|---|\n", title, em);
+	for (i = 1; i < n_act; i++) {
+		r = &act[i]->r;
+		if (!r->n || r->n != e->n) {
+			fprintf(f, "| %s | error | | | |\n", r->name);
+			continue;
+		}
+		for (target = 0, j = 0; j < (int)ARRAY_SIZE(over_l2); j++)
+			target |= !strcmp(r->name, over_l2[j]);
+		fprintf(f, "| %s | %.1f | %.1f |", r->name, bench_median(r),
+			bench_median(r) - em);
+		if (!u || r == u || r->name[0] == 'b') {
+			fprintf(f, " | |\n");
+			continue;
+		}
+		x = micro_paired(r, u, e, 0);
+		fprintf(f, " %+.1f (%+.1f) | %s |\n", bench_median(r) - bench_median(u), x,
+			!strcmp(r->name, "pop") ? "pop is done at egress: see vlan.md" :
+			!target ? "" : x <= 15 ? "<= 15: met" : "<= 15: missed");
+	}
+	b = micro_find("bare");
+	if (u && b) {
+		x = micro_paired(u, b, e, 1);
+		fprintf(f, "\nknown unicast's decision against the bare redirect's, net of empty: "
+			"%.2fx the rate (paired), the rate target being >= 0.9x\n", x);
+	}
+	r = micro_find("flow-new");
+	b = micro_find("flow-hit");
+	if (r && b)
+		fprintf(f, "new flow against cache hit, net of empty: %.2fx the rate (paired; "
+			"with the harness: %.2fx), target >= 0.5x\n",
+			micro_paired(r, b, e, 1), bench_paired(b, r));
+	return fclose(f) ? -1 : 0;
+}
+
+/* The micro family: every scenario in turn, `repeat` runs each, round by
+ * round.  Fixed counts, no calibration: a run is well under a second.
+ */
+static int micro_bench(void)
+{
+	int rounds = opt.rounds ?: opt.quick ? 8 : 20, done, i;
+	__u32 repeat = opt.quick ? 200000 : 1000000;
+	json_object *meta = json_object_new_object();
+	struct bench_series *r[NR_SC];
+	char title[240];
+	double t0;
+
+	for (i = 0; i < n_act; i++)
+		if (run_micro(act[i], repeat / 10, 0, 0))
+			pr_warn("%s: %s", act[i]->r.name, act[i]->r.err);
+	t0 = ts_ns(CLOCK_MONOTONIC);
+	for (done = 0; done < rounds && !stop; done++)
+		for (i = 0; i < n_act && !stop; i++)
+			if (!act[i]->r.err[0])
+				run_micro(act[i], repeat, done + 1, 1);
+	for (i = 0; i < n_act; i++)
+		r[i] = &act[i]->r;
+	snprintf(title, sizeof(title),
+		 "xvs per-path cost, BPF_PROG_TEST_RUN without live frames (verdict only, no redirect carried out): ns per run by thread CPU time, %u runs per sample, %d rounds, CPU %d, %.1f s",
+		 repeat, done, opt.cpu, (ts_ns(CLOCK_MONOTONIC) - t0) / NSEC);
+	json_object_object_add(meta, "benchmark", json_object_new_string("micro"));
+	json_object_object_add(meta, "runs_per_sample", json_object_new_int64(repeat));
+	json_object_object_add(meta, "rounds", json_object_new_int(done));
+	json_object_object_add(meta, "cpu", json_object_new_int(opt.cpu));
+	json_object_object_add(meta, "quick", json_object_new_boolean(opt.quick));
+	json_object_object_add(meta, "clock", json_object_new_string("thread CPU time"));
+	mem_report(xdp, ft, BRIDGE, BRIDGE + 1, &sets[3], meta, opt.mem_md);
+	i = bench_report(title, r, n_act, meta, opt.json);
+	return micro_md(title) ?: i;
 }
 
 /* Warm every scenario up, then size the runs to the time budget. */
@@ -800,13 +1063,18 @@ static void on_signal(int sig)
 
 static int parse_args(int argc, char **argv)
 {
+	static char mem_md[PATH_MAX];
 	int c;
 
 	while ((c = getopt(argc, argv, "qf:r:s:c:o:h")) != -1) {
 		if (c == 'q')
 			opt.quick = 1;
-		else if (c == 'f' && (!strcmp(optarg, "vlan") || !strcmp(optarg, "flows")))
-			opt.flows = !strcmp(optarg, "flows");
+		else if (c == 'f' && !strcmp(optarg, "vlan"))
+			opt.fam = FAM_VLAN;
+		else if (c == 'f' && !strcmp(optarg, "flows"))
+			opt.fam = FAM_FLOWS;
+		else if (c == 'f' && !strcmp(optarg, "micro"))
+			opt.fam = FAM_MICRO;
 		else if (c == 'r')
 			opt.rounds = atoi(optarg);
 		else if (c == 's')
@@ -821,10 +1089,20 @@ static int parse_args(int argc, char **argv)
 	if (optind < argc || opt.len < 60 || opt.len > 1514 ||
 	    (opt.rounds && (opt.rounds < MIN_ROUNDS || opt.rounds > BENCH_MAX_SAMPLES)))
 		return -EINVAL;
-	opt.json = opt.json ?: opt.flows ? "bench/results/flows.json" :
-					   "bench/results/vlan.json";
+	opt.flows = opt.fam != FAM_VLAN;
+	opt.json = opt.json ?: opt.fam == FAM_FLOWS ? "bench/results/flows.json" :
+		   opt.fam == FAM_MICRO ? "bench/results/micro.json" :
+					  "bench/results/vlan.json";
+	if (opt.fam == FAM_MICRO) {
+		snprintf(mem_md, sizeof(mem_md), "%s", opt.json);
+		c = strlen(mem_md) - 5;
+		if (c > 0 && !strcmp(mem_md + c, ".json"))
+			snprintf(mem_md + c, sizeof(mem_md) - c, "-mem.md");
+		opt.mem_md = mem_md;
+	}
+	/* plain, the live families' baseline, is sc[0]; micro's, its first. */
 	for (c = 0; c < NR_SC; c++)
-		if (!c || !sc[c].flows == !opt.flows)
+		if (sc[c].fam == opt.fam || (!c && opt.fam != FAM_MICRO))
 			act[n_act++] = &sc[c];
 	return 0;
 }
@@ -835,10 +1113,11 @@ int main(int argc, char **argv)
 
 	log_init("bench_dp", 0);
 	if (parse_args(argc, argv)) {
-		fprintf(stderr, "usage: bench_dp [-q] [-f vlan|flows] [-r ROUNDS %d..%d]\n"
+		fprintf(stderr, "usage: bench_dp [-q] [-f vlan|flows|micro] [-r ROUNDS %d..%d]\n"
 			"                [-s BYTES 60..1514] [-c CPU] [-o FILE.json]\n"
 			"  -q: quick, under 10 s instead of 30 to 55 s\n"
-			"  -f: VLAN tags and GRE (the default), or flow rules\n",
+			"  -f: VLAN tags and GRE (the default), flow rules, or every\n"
+			"      path without live frames (and the maps' memory)\n",
 			MIN_ROUNDS, BENCH_MAX_SAMPLES);
 		return 2;
 	}
@@ -849,11 +1128,13 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	err = setup_ns() ?: pin_cpu() ?: load() ?: seed() ?:
-	      (opt.flows ? flows_open() : 0) ?: bench();
+	      (opt.flows ? flows_open() : 0) ?:
+	      (opt.fam == FAM_MICRO ? micro_bench() : bench());
 	flow_table_free(ft);
 	for (c = 0; c < NR_SETS; c++)
 		flow_set_free(&sets[c]);
 	bench_sink__destroy(sink);
+	bench_micro__destroy(micro);
 	xvs_xdp__destroy(xdp);
 	unpin();
 	return err ? 1 : 0;

@@ -55,11 +55,22 @@ static double median_of(const double *v, int n, double *min, double *max)
 	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
 }
 
-double bench_median(const struct bench_series *s)
+/* The samples that medians and ratios are of. */
+static const double *primary(const struct bench_series *s)
+{
+	return s->by_cpu ? s->cpu : s->wall;
+}
+
+double bench_median_of(const double *v, int n)
 {
 	double x;
 
-	return median_of(s->wall, s->n, &x, &x);
+	return median_of(v, n, &x, &x);
+}
+
+double bench_median(const struct bench_series *s)
+{
+	return bench_median_of(primary(s), s->n);
 }
 
 double bench_paired(const struct bench_series *s, const struct bench_series *base)
@@ -68,7 +79,7 @@ double bench_paired(const struct bench_series *s, const struct bench_series *bas
 	int i;
 
 	for (i = 0; i < s->n; i++)
-		r[i] = s->wall[i] / base->wall[i];
+		r[i] = primary(s)[i] / primary(base)[i];
 	return median_of(r, s->n, &x, &x);
 }
 
@@ -90,7 +101,7 @@ static int report_one(const struct bench_series *s, json_object *o,
 		return -1;
 	}
 	json_object_object_add(o, "status", json_object_new_string("ok"));
-	med = median_of(s->wall, s->n, &min, &max);
+	med = median_of(primary(s), s->n, &min, &max);
 	cpu = median_of(s->cpu, s->n, &x, &x);
 	if (s == base)
 		*bmed = med;

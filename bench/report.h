@@ -26,15 +26,17 @@ struct bench_series {
 	double cpu[BENCH_MAX_SAMPLES];		/* ns per unit, thread CPU time */
 	double kern[BENCH_MAX_SAMPLES];		/* ns per unit, kernel timer */
 	int n;					/* samples taken */
+	int by_cpu;				/* medians and ratios of cpu[], not wall[] */
 	char err[256];				/* why it failed; "" if it did not */
 };
 
 void bench_sample(struct bench_series *s, double wall, double cpu, double kern);
-/* The median wall time of s; and the median over the rounds of s / base
+/* The median wall time of s (CPU time if by_cpu); and the median over the rounds of s / base
  * within the same round, in which a drift of the machine's speed between
  * rounds cancels out (both need samples; base as many as s).
  */
 double bench_median(const struct bench_series *s);
+double bench_median_of(const double *v, int n);
 double bench_paired(const struct bench_series *s, const struct bench_series *base);
 
 /* Print the table of the n series (s[0] the baseline) under `title`, and

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #
-# bench/run.sh - what `make bench` runs: bench_dp (VLAN push/pop and GRE
-# encap/decap, then flow rules: the micro part), bench_fwd (forwarding
-# rates), then the plot of rate against flow count (gnuplot-nox,
-# installed here if missing).
+# bench/run.sh - what `make bench` runs: bench_dp (every path without
+# live frames and the maps' memory; VLAN push/pop and GRE encap/decap;
+# flow rules), bench_fwd (forwarding rates), then the plot of rate
+# against flow count (gnuplot-nox, installed here if missing).
 #
-#   bench/run.sh [-q] [-s SCENARIO]    SCENARIO: vlan or gre (either runs
-#                                      bench_dp's VLAN and GRE family), flows
-#                                      (its flow rules family), or one of
+#   bench/run.sh [-q] [-s SCENARIO]    SCENARIO: micro (bench_dp's
+#                                      per-path family), vlan or gre (its
+#                                      VLAN and GRE family), flows (its
+#                                      flow rules family), or one of
 #                                      bench_fwd's
 set -eu
 cd "$(dirname "$0")/.."
@@ -18,15 +19,18 @@ while getopts "qs:h" c; do
 	case $c in
 	q) quick=-q ;;
 	s) scen=$OPTARG ;;
-	*) echo "usage: bench/run.sh [-q] [-s vlan|gre|flows|SCENARIO]"; $OUT/bench_fwd -h; exit 2 ;;
+	*) echo "usage: bench/run.sh [-q] [-s micro|vlan|gre|flows|SCENARIO]"; $OUT/bench_fwd -h; exit 2 ;;
 	esac
 done
-case $scen in vlan|gre|flows) dp_only=1 ;; *) dp_only=0 ;; esac
+case $scen in micro|vlan|gre|flows) dp_only=1 ;; *) dp_only=0 ;; esac
 [ "$(id -u)" = 0 ] || { echo "bench: needs root" >&2; exit 1; }
 mount -t bpf | grep -q ' /sys/fs/bpf ' || mount -t bpf bpf /sys/fs/bpf
 ulimit -l unlimited 2>/dev/null || true
 rc=0
-if [ -z "$scen" ] || [ $dp_only = 1 ] && [ "$scen" != flows ]; then
+if [ -z "$scen" ] || [ "$scen" = micro ]; then
+	$OUT/bench_dp $quick -f micro -o $RES/micro.json || rc=1
+fi
+if [ -z "$scen" ] || [ "$scen" = vlan ] || [ "$scen" = gre ]; then
 	$OUT/bench_dp $quick -o $RES/vlan.json || rc=1
 fi
 if [ -z "$scen" ] || [ "$scen" = flows ]; then
