@@ -61,7 +61,8 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_SKELS:.skel.h=.bpf.o) $(BENCH_SKELS)
-.PHONY: all help deps clean test vmtest bench demo demo-down install selftests
+.PHONY: all help deps clean test vmtest bench demo demo-down install selftests \
+	examples
 
 all: $(OUTPUT)/xvsd $(OUTPUT)/xvsctl
 
@@ -74,6 +75,7 @@ help:
 	@echo 'make vmtest     the same in a VM on Debian 12'"'"'s 6.1 kernel (KERNEL=vmlinuz, VM_TESTS=...)'
 	@echo 'make bench      build and run the benchmarks (root; QUICK=1: ~1 min; SCENARIO=name)'
 	@echo 'make selftests  build the test artefacts only'
+	@echo 'make examples   build the example AF_XDP consumer (xsk_client)'
 	@echo 'make install    install xvsd and xvsctl under $(PREFIX)'
 	@echo 'make clean      remove build outputs'
 	@echo 'V=1             show full commands'
@@ -136,12 +138,25 @@ $(OUTPUT)/bench/bench_fwd: $(BENCH_FWD_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
+# The example AF_XDP consumer (README: AF_XDP ports); test_afxdp.sh
+# drives it.
+EXAMPLES	:= $(OUTPUT)/examples/xsk_client
+
+examples: $(EXAMPLES)
+
+$(OUTPUT)/examples:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/examples/%: examples/%.c | $(OUTPUT)/examples
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP $< -lxdp -lbpf -o $@
+
 selftests: all
 	$(Q)$(MAKE) --no-print-directory -C selftests
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/bench/bench_dp \
-		$(OUTPUT)/bench/bench_fwd
+		$(OUTPUT)/bench/bench_fwd $(EXAMPLES)
 	$(Q)$(MAKE) --no-print-directory -C selftests
 	$(Q)$(MAKE) --no-print-directory -C selftests run_tests
 
@@ -186,4 +201,4 @@ clean:
 	$(Q)$(MAKE) --no-print-directory -C selftests clean
 
 -include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/loader/*.d $(OUTPUT)/ctl/*.d \
-		   $(OUTPUT)/bench/*.d)
+		   $(OUTPUT)/bench/*.d $(OUTPUT)/examples/*.d)
