@@ -11,21 +11,41 @@
  *       port 2 gre0 (gre): type gre, remote 192.0.2.2, key 100, resolved,
  *           vlan trunk all
  *           rx ...
+ *       port 3 vm1 (ifindex 9): hook xdp-native, vlan trunk all, ..., afxdp
+ *           rx ...
+ *           afxdp: far side vm1-xsk (ifindex 8), queues 1, copy mode,
+ *           consumer: sockets in 1 of 1 queues
+ *           far side: delivered 10 pkts 840 bytes, no consumer 0, bad queue 0
  *   underlay eth0 (ifindex 2): port 3, hook xdp-native, tunnels 1, mtu 1500
  *       rx ...
  *
  * Everything comes from the pinned maps; the daemon is only pinged (never
- * started) for its pid.
+ * started) for its pid - and, when AF_XDP ports relay to VMs, asked for the
+ * relays' counters (afxdp_stats), which live in its memory.  Which XSKMAP
+ * slots hold a socket the kernel does not tell userspace: the port's probe
+ * program answers it (maps/afxdp.h).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
 
 #include "xvsctl.h"
 #include "print.h"
 #include "state.h"
 #include "loader/names.h"
 #include "loader/util.h"
+#include "maps/afxdp.h"
+
+/* What the printers need besides the maps. */
+struct show_ctx {
+	struct ctl *c;
+	const struct ctl_state *st;
+	struct json_object *relays;	/* afxdp_stats' relays[], or NULL */
+	int pid;			/* xvsd's, 0: not running */
+};
 
 static void show_help(void)
 {
@@ -49,8 +69,179 @@ static void print_daemon(int pid)
 	close_json_object();
 }
 
-static void print_port(const struct ctl_state *st, const struct xvs_port *p)
+/* --- AF_XDP ports ---------------------------------------------------- */
+
+/* An object of afxdp/<port>/ by its pin; -errno. */
+static int afxdp_pin(const struct show_ctx *sc, const char *port, const char *what)
 {
+	char path[PATH_MAX];
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/%s/%s/%s", sc->c->inst.pin_dir,
+		     XVS_XSK_PIN_DIR, port, what) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Which xsks slots hold a socket (bit q: queue q), run by the probe;
+ * -errno when it cannot be told.
+ */
+static long long afxdp_bound(const struct show_ctx *sc, const char *port)
+{
+	__u8 in[64] = {}, out[64] = {};
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = sizeof(in),
+		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
+	struct xvs_xsk_probe r;
+	int fd = afxdp_pin(sc, port, "probe"), e;
+
+	if (fd < 0)
+		return fd;
+	e = bpf_prog_test_run_opts(fd, &o) ? -errno : 0;
+	close(fd);
+	if (e)
+		return e;
+	memcpy(&r, out, sizeof(r));
+	return r.magic == XVS_XSK_PROBE_MAGIC ? (long long)r.bound : -EPROTO;
+}
+
+static struct json_object *relay_of(const struct show_ctx *sc, const char *port)
+{
+	struct json_object *o, *n;
+	size_t i;
+
+	for (i = 0; sc->relays && i < json_object_array_length(sc->relays); i++) {
+		o = json_object_array_get_idx(sc->relays, i);
+		if (json_object_object_get_ex(o, "name", &n) &&
+		    !strcmp(json_object_get_string(n), port))
+			return o;
+	}
+	return NULL;
+}
+
+static __u64 jget(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_uint64(v) : 0;
+}
+
+/* The relay's counters: to and from the VM, its drops by reason, and
+ * what its sockets could not take (fill ring starvation).
+ */
+static void print_relay_stats(struct json_object *r)
+{
+	static const char *const drops[] = {
+		"drop_no_peer", "drop_peer_stalled", "drop_too_big", "drop_tx_full",
+		"rx_ring_full", "rx_fill_ring_empty_descs", "rx_dropped",
+		"rx_invalid_descs", "tx_invalid_descs",
+	};
+	char fmt[64];
+	size_t i;
+
+	open_json_object("relay_stats");
+	print_uint(PRINT_ANY, "to_peer_packets", "\n            relay: to VM %llu pkts ",
+		   jget(r, "to_peer_packets"));
+	print_uint(PRINT_ANY, "to_peer_bytes", "%llu bytes, ", jget(r, "to_peer_bytes"));
+	print_uint(PRINT_ANY, "from_peer_packets", "from VM %llu pkts ",
+		   jget(r, "from_peer_packets"));
+	print_uint(PRINT_ANY, "from_peer_bytes", "%llu bytes, ", jget(r, "from_peer_bytes"));
+	print_uint(PRINT_ANY, "connects", "connects %llu ", jget(r, "connects"));
+	print_uint(PRINT_ANY, "disconnects", "disconnects %llu\n            dropped:",
+		   jget(r, "disconnects"));
+	for (i = 0; i < ARRAY_SIZE(drops); i++) {
+		snprintf(fmt, sizeof(fmt), "%s %s %%llu", i ? "," : "", drops[i]);
+		print_uint(PRINT_ANY, drops[i], fmt, jget(r, drops[i]));
+	}
+	close_json_object();
+}
+
+/* Who consumes the port: the relay's VM, or sockets in the XSKMAP. */
+static void print_consumer(const struct show_ctx *sc, const struct xvs_xsk_conf *c,
+			   struct json_object *relay)
+{
+	long long bound;
+	int i, n = 0;
+
+	open_json_object("consumer");
+	if (c->flags & XVS_XSK_F_RELAY) {
+		print_string(PRINT_ANY, "kind", "consumer: %s ", "relay");
+		print_string(PRINT_ANY, "vm_socket", "%s ", c->vm_socket);
+		print_string(PRINT_ANY, "framing", "(%s), ",
+			     c->flags & XVS_XSK_F_DGRAM ? "dgram" : "stream");
+		print_string(PRINT_ANY, "state", "%s", !relay ? "down (xvsd not running)" :
+			     jget(relay, "peer_connected") ? "VM connected" : "waiting for the VM");
+		close_json_object();
+		return;
+	}
+	print_string(PRINT_JSON, "kind", NULL, "sockets");
+	bound = afxdp_bound(sc, c->name);
+	if (bound < 0) {
+		print_string(PRINT_ANY, "state", "consumer: %s", "unknown");
+		close_json_object();
+		return;
+	}
+	open_json_array("queues_bound");
+	for (i = 0; i < (int)c->queues; i++)
+		if (bound & (1LL << i)) {
+			print_uint(PRINT_JSON, NULL, NULL, i);
+			n++;
+		}
+	close_json_array();
+	print_uint(PRINT_ANY, "sockets", "consumer: sockets in %llu ", n);
+	print_uint(PRINT_FP, NULL, "of %llu queues", c->queues);
+	print_string(PRINT_JSON, "state", NULL, n ? "bound" : "none");
+	close_json_object();
+}
+
+static void print_afxdp(const struct show_ctx *sc, const struct xvs_port *p)
+{
+	struct xvs_xsk_stats s = {};
+	struct xvs_xsk_conf c = {};
+	struct json_object *relay;
+	char peer[XVS_NAME_LEN + 8];
+	int fd, zero = 0;
+
+	open_json_object("afxdp");
+	fd = afxdp_pin(sc, p->name, "xsk_conf");
+	if (fd < 0 || bpf_map_lookup_elem(fd, &zero, &c)) {
+		print_string(PRINT_ANY, "error", "\n        afxdp: %s", "no configuration pinned");
+		if (fd >= 0)
+			close(fd);
+		close_json_object();
+		return;
+	}
+	close(fd);
+	c.name[sizeof(c.name) - 1] = c.vm_socket[sizeof(c.vm_socket) - 1] = '\0';
+	relay = relay_of(sc, c.name);
+	snprintf(peer, sizeof(peer), "%s%s", c.name, XVS_XSK_PEER_SUFFIX);
+	print_string(PRINT_ANY, "far_side", "\n        afxdp: far side %s ", peer);
+	print_uint(PRINT_ANY, "far_ifindex", "(ifindex %llu), ", c.peer_ifindex);
+	print_uint(PRINT_ANY, "queues", "queues %llu, ", c.queues);
+	/* A veth's far side has no zero-copy; the relay says what it got. */
+	print_string(PRINT_ANY, "mode", "%s mode,\n            ",
+		     relay && jget(relay, "zerocopy") ? "zero-copy" : "copy");
+	print_consumer(sc, &c, relay);
+	fd = afxdp_pin(sc, c.name, "xsk_stats");
+	if (fd >= 0) {
+		percpu_sum(fd, 0, (__u64 *)&s, sizeof(s) / sizeof(__u64));
+		close(fd);
+	}
+	open_json_object("xsk_stats");
+	print_uint(PRINT_ANY, "rx_packets", "\n            far side: delivered %llu pkts ",
+		   s.rx_packets);
+	print_uint(PRINT_ANY, "rx_bytes", "%llu bytes, ", s.rx_bytes);
+	print_uint(PRINT_ANY, "no_consumer", "no consumer %llu, ", s.no_consumer);
+	print_uint(PRINT_ANY, "bad_queue", "bad queue %llu", s.bad_queue);
+	close_json_object();
+	if (relay)
+		print_relay_stats(relay);
+	close_json_object();
+}
+
+static void print_port(const struct show_ctx *sc, const struct xvs_port *p)
+{
+	const struct ctl_state *st = sc->st;
 	struct xvs_port_stats s;
 	char mac[MAC_STRLEN];
 
@@ -62,6 +253,8 @@ static void print_port(const struct ctl_state *st, const struct xvs_port *p)
 	print_string(PRINT_JSON, "mac", NULL, mac_fmt(p->mac, mac));
 	print_fp("\n        ");
 	print_port_stats(&s);
+	if (p->flags & XVS_PORT_F_AFXDP)
+		print_afxdp(sc, p);
 	print_nl();
 	close_json_object();
 }
@@ -110,8 +303,9 @@ static void print_bridge_flows(const struct ctl_state *st, __u32 id)
 	close_json_object();
 }
 
-static void print_bridge(const struct ctl_state *st, __u32 id, __u32 macs)
+static void print_bridge(const struct show_ctx *sc, __u32 id, __u32 macs)
 {
+	const struct ctl_state *st = sc->st;
 	const struct xvs_bridge *b = &st->bridges[id];
 	char name[XVS_NAME_LEN + 16];
 	int i;
@@ -131,7 +325,7 @@ static void print_bridge(const struct ctl_state *st, __u32 id, __u32 macs)
 	for (i = 0; i < st->nports; i++)
 		if (st->ports[i].bridge == id &&
 		    !(st->ports[i].flags & XVS_PORT_F_UNDERLAY))
-			print_port(st, &st->ports[i]);
+			print_port(sc, &st->ports[i]);
 	close_json_array();
 	close_json_object();
 }
@@ -169,22 +363,45 @@ static int count_macs(const struct ctl_state *st, __u32 macs[XVS_MAX_BRIDGES])
 	return 0;
 }
 
-static void print_show(struct ctl *c, const struct ctl_state *st, int pid,
-		       const __u32 *macs)
+static void print_show(const struct show_ctx *sc, const __u32 *macs)
 {
+	const struct ctl_state *st = sc->st;
+	struct ctl *c = sc->c;
 	__u32 id;
 
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "instance", "instance %s: ", c->inst.name);
-	print_daemon(pid);
+	print_daemon(sc->pid);
 	print_string(PRINT_ANY, "pin_dir", ", pins %s\n", c->inst.pin_dir);
 	open_json_array("bridges");
 	for (id = 0; id < XVS_MAX_BRIDGES; id++)
 		if (bridge_shown(st, id))
-			print_bridge(st, id, macs[id]);
+			print_bridge(sc, id, macs[id]);
 	close_json_array();
 	print_underlays(st);
 	close_json_object();
+}
+
+static bool has_afxdp(const struct ctl_state *st)
+{
+	int i;
+
+	for (i = 0; i < st->nports; i++)
+		if (st->ports[i].flags & XVS_PORT_F_AFXDP)
+			return true;
+	return false;
+}
+
+/* The relays' counters from xvsd (never started for this). */
+static int relays_ask(struct ctl *c, struct json_object **reply)
+{
+	struct json_object *req = json_object_new_object();
+	int err;
+
+	json_object_object_add(req, "cmd", json_object_new_string("afxdp_stats"));
+	err = ctl_request(c, req, CTL_NO_START, reply);
+	json_object_put(req);
+	return err;
 }
 
 int do_show(struct ctl *c, struct cmd_args *a)
@@ -204,8 +421,16 @@ int do_show(struct ctl *c, struct cmd_args *a)
 	if (err)
 		return err;
 	err = count_macs(&st, macs);
-	if (!err)
-		print_show(c, &st, ctl_ping(c), macs);
+	if (!err) {
+		struct show_ctx sc = { .c = c, .st = &st, .pid = ctl_ping(c) };
+		struct json_object *reply = NULL;
+
+		if (sc.pid > 0 && has_afxdp(&st) &&
+		    relays_ask(c, &reply) == 0)
+			json_object_object_get_ex(reply, "relays", &sc.relays);
+		print_show(&sc, macs);
+		json_object_put(reply);
+	}
 	state_close(&st);
 	return err;
 }
