@@ -780,7 +780,11 @@ static void *relay_main(void *arg)
 				if (queue_rx(r, &r->q[i]) < RELAY_BATCH)
 					break;
 		tx_reap(r);
-		if (r->n_tx_free < RELAY_RING)
+		/* Frames the kernel left on the ring (a kick that found it
+		 * busy) need another; an empty ring would only be counted
+		 * as one more tx_ring_empty_descs.
+		 */
+		if (xsk_prod_nb_free(&r->q[0].tx, RELAY_RING) < RELAY_RING)
 			tx_kick(r);
 		relay_publish(r);
 	}

@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# The relay of an AF_XDP port to a VM's unix socket (loader/relay.h),
+# with stream_peer standing in for QEMU's -netdev stream / dgram.
+#
+#   [a-*] eth0 --- pa ┐
+#   [b-*] eth0 --- pb ┼── xvs bridge br0 ── vm1 ═ vm1-xsk ── xvsd relay ══ vm1.sock ══ stream_peer
+#                     │     (namespace xsw-*)   (AF_XDP, copy mode)            (10.9.0.100)
+#                     └──────────────────────── vm2 ═ vm2-xsk ── relay ══ vm2.sock (dgram, owner, mode)
+#
+# Cases: frames both ways with the counters of both ends equal; a peer
+# that leaves makes drops counted as no_peer and one that comes back is
+# served; a peer that never reads makes drops counted as stalled while
+# the switch and xvsd go on serving; a length that is no frame closes the
+# connection, a frame too long is skipped in sync; the socket's owner and
+# mode; dgram framing; port del removes the socket.
+source "$(dirname "$0")/lib/lib.sh"
+require_env jq socat
+PEER=$TOP/selftests/.output/stream_peer
+[ -x "$PEER" ] || ktap_skip_all "stream_peer not built (make -C selftests)"
+
+TESTS=(relays_listen ping_both_ways peer_leaves_and_returns stalled_peer
+       bad_length_closes too_big_skipped socket_owner_mode dgram_framing
+       port_del_removes_socket)
+
+VM_MAC=02:00:00:00:09:64
+VM_IP=10.9.0.100
+SOCK=$RUNDIR/vm1.sock
+
+setup() {
+	switch_setup
+	station a 10.9.0.1/24 02:00:00:00:09:01
+	station b 10.9.0.2/24 02:00:00:00:09:02
+	# Only the frames the cases send: no IPv6 chatter in the counts.
+	local ns
+	for ns in a b; do
+		in_ns "$(ns_of $ns)" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	done
+	xvsctl attach --bridge br0 pa pb || return 1
+	xvsctl port add vm1 --bridge br0 --type afxdp --vm-socket "$SOCK" || return 1
+	xvsctl port add vm2 --bridge br0 --type afxdp --vm-socket "$RUNDIR/vm2.sock" \
+		--socket-owner nobody:nogroup --socket-mode 0660 --framing dgram
+}
+
+# relay_stat PORT FIELD: one of the relay's counters, from xvsd itself
+# (the afxdp_stats request of loader/ctl_proto.h).
+relay_stat() {
+	echo '{"cmd":"afxdp_stats"}' | socat -t 2 - "UNIX-CONNECT:$RUNDIR/$INST.sock" |
+		jq -er --arg p "$1" --arg f "$2" '.relays[] | select(.name == $p) | .[$f]'
+}
+
+# peer ARGS...: stream_peer on the VM socket of vm1 as the guest VM_IP;
+# its one line of counts on stdout.
+peer() {
+	timeout 30 "$PEER" --socket "$SOCK" --mac $VM_MAC --ip $VM_IP "$@"
+}
+
+# bg_peer NAME ARGS...: the same in the background, its counts in
+# $RUNDIR/NAME.out; its pid in $RUNDIR/NAME.pid.
+bg_peer() {
+	local name=$1
+	shift
+	"$PEER" --socket "$SOCK" --mac $VM_MAC --ip $VM_IP "$@" \
+		>"$RUNDIR/$name.out" 2>>"$RUNDIR/bg.log" </dev/null &
+	echo $! >"$RUNDIR/$name.pid"
+	echo "pid $!" >>"$STATE"
+}
+
+# end_peer NAME: stop it (it reads what is waiting and prints its counts).
+end_peer() {
+	local pid
+	pid=$(cat "$RUNDIR/$1.pid")
+	kill -TERM "$pid" 2>/dev/null
+	wait_for 5 bash -c "! kill -0 $pid" || { kill -KILL "$pid"; fail "peer $1 hung"; }
+	cat "$RUNDIR/$1.out"
+}
+
+# count LINE KEY: KEY=N out of stream_peer's line of counts.
+count() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | cut -d/ -f1; }
+
+connected() { [ "$(relay_stat vm1 peer_connected)" = "$1" ]; }
+
+# setup made vm1 (stream) and vm2 (dgram): both relays listen.
+relays_listen() {
+	check test -S "$SOCK"
+	check test -S "$RUNDIR/vm2.sock"
+	check connected false
+	grep "relay vm" "$RUNDIR/$INST.log"
+	grep -q "relay vm1: .* in copy mode" "$RUNDIR/$INST.log" ||
+		fail "veth is copy-only: the relay should say copy mode"
+	[ "$(relay_stat vm1 zerocopy)" = false ] || fail "zerocopy on a veth"
+}
+
+# snap: the relay's four traffic counters of vm1, for same_counts.
+snap() {
+	local f
+	for f in to_peer_packets to_peer_bytes from_peer_packets from_peer_bytes; do
+		echo -n "$(relay_stat vm1 $f) "
+	done
+}
+
+# same_counts SNAP OUT: what the relay counted since SNAP is what the
+# stand-in that printed OUT read and sent.
+same_counts() {
+	local -a s0=($1) s1=($(snap))
+	local out=$2
+	echo "relay: to_peer $((s1[0] - s0[0])) pkts $((s1[1] - s0[1])) bytes," 		"from_peer $((s1[2] - s0[2])) pkts $((s1[3] - s0[3])) bytes"
+	[ $((s1[0] - s0[0])) = "$(count "$out" rx)" ] &&
+		[ $((s1[1] - s0[1])) = "$(count "$out" rx_bytes)" ] &&
+		[ $((s1[2] - s0[2])) = "$(count "$out" tx)" ] &&
+		[ $((s1[3] - s0[3])) = "$(count "$out" tx_bytes)" ]
+}
+
+# a pings the stand-in, the stand-in pings a: every frame either end
+# counts is one the relay counted.
+ping_both_ways() {
+	local s0 out
+	s0=$(snap)
+	bg_peer p1 --timeout 20
+	wait_for 5 connected true || fail "peer not connected"
+	check ping_ok a $VM_IP
+	out=$(end_peer p1)
+	echo "stand-in answering a's pings: $out"
+	[ "$(count "$out" answered)" -ge 3 ] || fail "the stand-in answered too little"
+	same_counts "$s0" "$out" || fail "counters differ"
+	wait_for 5 connected false || fail "disconnect not seen"
+
+	s0=$(snap)
+	out=$(peer --timeout 10 --ping 10.9.0.1 --count 3) || fail "stand-in's pings: $out"
+	echo "stand-in pinging a: $out"
+	wait_for 5 connected false || fail "disconnect not seen"
+	same_counts "$s0" "$out" || fail "counters differ"
+}
+
+# With nobody on the socket the port's frames drop as no_peer, the rest
+# of the switch forwards; a new peer is served without a restart.
+peer_leaves_and_returns() {
+	local pid np0 c0 out
+	pid=$(xvsctl -j show | jq -r '.pid // empty')
+	np0=$(relay_stat vm1 drop_no_peer) c0=$(relay_stat vm1 connects)
+	in_ns "$(ns_of a)" ping -c 3 -i 0.2 -W 1 -q $VM_IP >/dev/null && fail "ping answered by nobody"
+	echo "drop_no_peer $np0 -> $(relay_stat vm1 drop_no_peer)"
+	[ "$(relay_stat vm1 drop_no_peer)" -gt "$np0" ] || fail "no drop_no_peer"
+	check ping_ok a 10.9.0.2
+	bg_peer p2 --timeout 20
+	wait_for 5 connected true || fail "peer not connected"
+	check ping_ok a $VM_IP
+	out=$(end_peer p2)
+	echo "stand-in: $out"
+	[ "$(relay_stat vm1 connects)" = $((c0 + 1)) ] || fail "connects"
+	[ -z "$pid" ] || [ "$(xvsctl -j show | jq -r '.pid // empty')" = "$pid" ] ||
+		fail "xvsd restarted"
+	wait_for 5 connected false || fail "disconnect not seen"
+}
+
+# A peer that never reads: its socket fills, frames drop as stalled,
+# while xvsd answers and the other stations still talk.
+stalled_peer() {
+	local st0 t
+	st0=$(relay_stat vm1 drop_peer_stalled)
+	bg_peer p3 --timeout 30 --stall
+	wait_for 5 connected true || fail "peer not connected"
+	# It will not answer ARP: a's neighbour entry for it is static.
+	ip -n "$(ns_of a)" neigh replace $VM_IP lladdr $VM_MAC dev eth0 nud permanent
+	in_ns "$(ns_of a)" ping -q -i 0.001 -c 2000 -s 1400 -w 10 $VM_IP >/dev/null
+	echo "drop_peer_stalled $st0 -> $(relay_stat vm1 drop_peer_stalled)," \
+		"to_peer_packets $(relay_stat vm1 to_peer_packets)"
+	[ "$(relay_stat vm1 drop_peer_stalled)" -gt "$st0" ] || fail "no drop_peer_stalled"
+	t=$SECONDS
+	timeout 5 "$XVSCTL" -i "$INST" --bpffs "$BPFFS" --rundir "$RUNDIR" show >/dev/null ||
+		fail "xvsctl show did not answer"
+	check ping_ok a 10.9.0.2
+	check ping_ok b 10.9.0.1
+	echo "xvsctl show and a <-> b pings in $((SECONDS - t)) s while the peer stalls"
+	ip -n "$(ns_of a)" neigh del $VM_IP dev eth0
+	end_peer p3 >/dev/null
+	wait_for 5 connected false || fail "disconnect not seen"
+}
+
+bad_length_closes() {
+	local d0 out len
+	for len in 0 0xffffffff; do
+		d0=$(relay_stat vm1 disconnects)
+		out=$(peer --timeout 5 --bad-length $len)
+		echo "length $len: $out"
+		[ "$(count "$out" closed)" = 1 ] || fail "length $len: connection not closed"
+		wait_for 2 test "$(relay_stat vm1 disconnects)" = $((d0 + 1)) ||
+			fail "disconnect not counted"
+	done
+	echo "logged (once a second at most):" \
+		"$(grep -c "sent a frame length of no frame" "$RUNDIR/$INST.log")"
+	# The relay takes the next peer as before.
+	out=$(peer --timeout 10 --ping 10.9.0.1 --count 2) || fail "ping after: $out"
+}
+
+# A frame longer than the port's MTU allows is dropped and counted; the
+# stream stays in sync, so the frames after it still go through.
+too_big_skipped() {
+	local tb0 out
+	tb0=$(relay_stat vm1 drop_too_big)
+	out=$(peer --timeout 10 --big 3000 --ping 10.9.0.1 --count 2)
+	echo "stand-in: $out"
+	[ "$(count "$out" replies)" = 2 ] || fail "pings after the long frame unanswered"
+	[ "$(count "$out" closed)" = 0 ] || fail "closed"
+	[ "$(relay_stat vm1 drop_too_big)" = $((tb0 + 1)) ] || fail "drop_too_big"
+}
+
+socket_owner_mode() {
+	local got
+	got=$(stat -c '%U:%G %a %F' "$RUNDIR/vm2.sock")
+	echo "vm2.sock: $got"
+	[ "$got" = "nobody:nogroup 660 socket" ] || fail "owner/mode"
+	# The default: root's, 0600.
+	got=$(stat -c '%U:%G %a' "$SOCK")
+	echo "vm1.sock: $got"
+	[ "$got" = "root:root 600" ] || fail "vm1.sock: $got"
+}
+
+# QEMU's -netdev dgram: the stand-in binds its own path and sends from it.
+dgram_framing() {
+	local out g=$RUNDIR/guest
+	# The user QEMU would run as: the socket's group may write to it.
+	chmod 0711 "$RUNDIR"
+	mkdir -p "$g" && chown nobody:nogroup "$g"
+	out=$(timeout 30 setpriv --reuid nobody --regid nogroup --clear-groups \
+		"$PEER" --socket "$RUNDIR/vm2.sock" --dgram "$g/vm2-guest.sock" \
+		--mac 02:00:00:00:09:65 --ip 10.9.0.101 --ping 10.9.0.2 --count 3 \
+		--timeout 10)
+	echo "stand-in (as nobody): $out"
+	[ "$(count "$out" replies)" = 3 ] || fail "dgram ping"
+	echo '{"cmd":"afxdp_stats"}' | socat -t 2 - "UNIX-CONNECT:$RUNDIR/$INST.sock" |
+		jq -c '.relays[] | select(.name == "vm2") | {connects, to_peer_packets, from_peer_packets}'
+	[ "$(relay_stat vm2 from_peer_packets)" = "$(count "$out" tx)" ] || fail "from_peer_packets"
+}
+
+port_del_removes_socket() {
+	xvsctl port del vm2 || fail "port del vm2"
+	check test ! -e "$RUNDIR/vm2.sock"
+	xvsctl port del vm1 || fail "port del vm1"
+	check test ! -e "$SOCK"
+	grep "relay vm" "$RUNDIR/$INST.log" | tail -4
+}
+
+ktap_run "$@"
