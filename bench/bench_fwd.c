@@ -39,6 +39,7 @@
 #include "loader/util.h"
 #include "bench/report.h"
 #include "bench/topo.h"
+#include "bench/learn.h"
 #include "maps/fdb.h"
 
 #define NSEC		1000000000.0
@@ -77,6 +78,7 @@ static struct topo topos[NR_SYS][GEN_MAX_PORTS + 1];
 static struct bench_fwd res[NR_SCENS][NR_SYS];
 static volatile sig_atomic_t stop;
 static char rundir[64];
+static json_object *late;		/* figures of more than one scenario */
 
 /* Ethernet to the known station (or broadcast), IPv4, UDP, padding. */
 static void build_frame(const struct scenario *s, __u8 *f)
@@ -367,6 +369,10 @@ static int summary(void)
 	json_object_object_add(meta, "rounds", json_object_new_int(opt.rounds));
 	json_object_object_add(meta, "quick", json_object_new_boolean(opt.quick));
 	json_object_object_add(meta, "smoke", json_object_new_boolean(opt.smoke));
+	{
+		json_object_object_foreach(late, k, v)
+			json_object_object_add(meta, k, json_object_get(v));
+	}
 	if (!opt.smoke)
 		fdb_memory(meta);
 	ret = bench_fwd_report(title, s, n, meta, json, md);
@@ -387,6 +393,23 @@ static int summary(void)
 	target_vlan();
 	write_dat();
 	return ret;
+}
+
+/* MAC learning through xvs-xdp's xvsd (learn.h), on 64B-1's frame. */
+static int learn_run(void)
+{
+	static __u8 frame[ETH_FRAME_LEN];
+	struct topo *t = &topos[SYS_XDP][2];
+
+	printf("# learn: new source MACs through xvsd's ring buffer upcalls\n");
+	fflush(stdout);
+	if (!t->up && topo_up(t, SYS_XDP, 2, &env)) {
+		pr_err("learn: topology setup failed");
+		return -1;
+	}
+	build_frame(&scens[0], frame);
+	return learn_bench(t, &env, opt.smoke ? 2 : opt.quick ? 1 : 0, frame,
+			   scens[0].len, late);
 }
 
 /* The daemons' logs go with the run directory. */
@@ -424,6 +447,8 @@ static int parse_args(int argc, char **argv)
 	}
 	for (i = 0; opt.only && i < NR_SCENS && strcmp(opt.only, scens[i].name); i++)
 		;
+	if (opt.only && !strcmp(opt.only, "learn"))
+		i = 0;
 	if (optind < argc || (opt.only && i == NR_SCENS) || opt.rounds < 0 ||
 	    opt.rounds > BENCH_MAX_SAMPLES)
 		return -EINVAL;
@@ -460,7 +485,7 @@ int main(int argc, char **argv)
 			"  scenarios:");
 		for (i = 0; i < NR_SCENS; i++)
 			fprintf(stderr, " %s", scens[i].name);
-		fputc('\n', stderr);
+		fprintf(stderr, " learn\n");
 		return 2;
 	}
 	if (geteuid()) {
@@ -476,10 +501,14 @@ int main(int argc, char **argv)
 		pr_err("Couldn't prepare: %s", strerror(errno));
 		return 1;
 	}
+	late = json_object_new_object();
 	for (i = 0; i < NR_SCENS && !stop; i++)
 		if (!opt.only || !strcmp(opt.only, scens[i].name))
 			scenario_run(i);
-	err = summary();
+	if (!stop && (!opt.only || !strcmp(opt.only, "learn")))
+		err = learn_run();
+	err = summary() ?: err;
+	json_object_put(late);
 	for (i = 0; i < NR_SYS; i++)
 		for (j = 0; j <= GEN_MAX_PORTS; j++)
 			if (topos[i][j].up)
