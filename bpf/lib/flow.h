@@ -162,6 +162,18 @@ static long flow_search_step(__u32 i, void *data)
 	return 0;
 }
 
+/* Zero, read from the object's .bss: a value the verifier cannot know.
+ * Before 6.7 (the fix "bpf: verify callbacks as if they are
+ * called unknown number of times") the verifier checks a bpf_loop()
+ * callback once, in the caller's state at the call.  A search state it
+ * knows there (nothing found yet) it takes for the state of every step,
+ * and the branches that depend on a rule having been found are removed
+ * from the program: on 6.1 the last mask that matched won, whatever the
+ * priorities.  Starting the search from values it does not know keeps
+ * those branches.
+ */
+static volatile __u32 flow_opaque_zero;
+
 /* The tuple-space search: the rule of the highest priority (the older,
  * lower id, between equals) whose match the key is in, or
  * XVS_FLOW_CACHE_NORMAL.  The masks come in descending order of the
@@ -171,10 +183,13 @@ static long flow_search_step(__u32 i, void *data)
 static __always_inline __u32 flow_classify(const struct xvs_cls *cls,
 					   const struct xvs_flow_key *k)
 {
+	__u32 zero = flow_opaque_zero;
 	struct flow_search s = {
 		.cls = cls,
 		.key = k,
-		.best = XVS_FLOW_CACHE_NORMAL,
+		.best = XVS_FLOW_CACHE_NORMAL ^ zero,
+		.best_prio = zero,
+		.best_id = zero,
 	};
 	__u32 n = cls->n_masks;
 
