@@ -611,7 +611,7 @@ static void adopt_one(struct xvsd *d, const char *name)
 			name, strerror(-e));
 	if (relay_up(d, &c, p.port_no, err, sizeof(err)))
 		pr_err("AF_XDP port %s: %s", name, err);
-	pr_debug("AF_XDP port %s adopted", name);
+	pr_info("AF_XDP port %s adopted%s", name, e ? "" : " (its far-side program replaced)");
 }
 
 /* Call fn on each port directory's name under afxdp/. */
