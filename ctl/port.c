@@ -6,12 +6,22 @@
  *            [--vm-socket PATH [--socket-owner USER[:GROUP]]
  *             [--socket-mode OCTAL] [--framing stream|dgram]]
  *   port del NAME
+ *   port exec NAME [--user USER[:GROUP]] -- COMMAND [ARG...]
  *   port set DEV vlan-mode MODE [tag VID] [trunks VIDS]
  *   port [show [DEV]]
  *
  * add and del are checked here whole (owner names resolved to ids here,
  * where the user typed them) and sent as one port_add or port_del request;
  * add starts xvsd like attach.
+ *
+ * exec is for consumers that take their AF_XDP sockets ready-made, such as
+ * QEMU's af-xdp netdev with inhibit=on,sock-fds=...: it opens one socket
+ * per queue, puts each in the port's pinned XSKMAP at its queue (so QEMU
+ * needs neither CAP_NET_RAW nor CAP_BPF), raises the locked-memory limit
+ * the sockets' UMEM is charged to, drops to USER and execs COMMAND with
+ * "{sock-fds}" in its arguments replaced by the fds, "5:6" (QEMU's form).
+ * The sockets live as long as the command holds them; when it exits, the
+ * kernel takes them out of the map.
  * The modes and their words are Open vSwitch's (maps/vlan.h).  `set` is
  * checked here whole - the mode, the tag it needs or refuses, the trunk
  * list parsed as xvsd parses it (vlan_list_parse) - and DEV looked up
@@ -25,17 +35,23 @@
  *   veth1: vlan-mode trunk (all VLANs)
  */
 #include <errno.h>
+#include <limits.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <bpf/bpf.h>
 
 #include "xvsctl.h"
 #include "print.h"
 #include "state.h"
 #include "loader/names.h"
+#include "loader/log.h"
 #include "loader/util.h"
 #include "maps/afxdp.h"
 
@@ -45,6 +61,7 @@ static void port_help(void)
 	      "                [--vm-socket PATH [--socket-owner USER[:GROUP]]\n"
 	      "                 [--socket-mode OCTAL] [--framing stream|dgram]]\n"
 	      "       xvsctl port del NAME\n"
+	      "       xvsctl port exec NAME [--user USER[:GROUP]] -- COMMAND [ARG...]\n"
 	      "       xvsctl port set DEV vlan-mode MODE [tag VID] [trunks VIDS]\n"
 	      "       xvsctl port [show [DEV]]\n"
 	      "\n"
@@ -60,6 +77,10 @@ static void port_help(void)
 	      "      --framing      stream (default: -netdev stream, a 4-byte\n"
 	      "                     length before each frame) or dgram\n"
 	      "del   remove AF_XDP port NAME: the veth pair, pins and relay\n"
+	      "exec  run COMMAND (as USER) with AF_XDP sockets for port NAME,\n"
+	      "      one per queue, already in its XSKMAP; \"{sock-fds}\" in the\n"
+	      "      arguments becomes their fds, e.g. for QEMU >= 8.2:\n"
+	      "      -netdev af-xdp,id=n0,ifname=NAME-xsk,inhibit=on,sock-fds={sock-fds}\n"
 	      "set   the VLANs of port DEV; the MACs learned on it are flushed\n"
 	      "      MODE access           untagged frames are VLAN VID, tagged\n"
 	      "                            ones are dropped\n"
@@ -465,11 +486,171 @@ static int port_del(struct ctl *c, struct cmd_args *a)
 	return ctl_request_plain(c, req, CTL_NO_START);
 }
 
+/* --- exec ------------------------------------------------------------ */
+
+/* An object of afxdp/<port>/ by its pin: an fd, or -1 with errno set. */
+static int exec_pin(struct ctl *c, const char *name, const char *what)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/%s/%s/%s", c->inst.pin_dir,
+		     XVS_XSK_PIN_DIR, name, what) >= (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return bpf_obj_get(path);
+}
+
+/* The port's configuration and XSKMAP from its pins; CTL_* on error. */
+static int exec_pins(struct ctl *c, const char *name, struct xvs_xsk_conf *conf,
+		     int *xsks)
+{
+	__u32 zero = 0;
+	int fd;
+
+	fd = exec_pin(c, name, "xsk_conf");
+	if (fd < 0 || bpf_map_lookup_elem(fd, &zero, conf)) {
+		ctl_err("'%s' is not an AF_XDP port of instance %s", name, c->inst.name);
+		if (fd >= 0)
+			close(fd);
+		return CTL_USAGE;
+	}
+	close(fd);
+	if (conf->flags & XVS_XSK_F_RELAY) {
+		ctl_err("'%s' relays to %s: its sockets are xvsd's", name,
+			conf->vm_socket);
+		return CTL_USAGE;
+	}
+	*xsks = exec_pin(c, name, "xsks");
+	if (*xsks < 0) {
+		ctl_err("Couldn't open the XSKMAP of '%s': %s", name, strerror(errno));
+		return CTL_FAILED;
+	}
+	return 0;
+}
+
+/* One unbound AF_XDP socket per queue, each in xsks at its queue (the
+ * consumer binds them); "fd:fd:..." into list.  Inherited by the command:
+ * no close-on-exec.
+ */
+static int exec_sockets(const char *name, int xsks, __u32 queues, char *list,
+			size_t len)
+{
+	size_t n = 0;
+	__u32 q;
+	int fd;
+
+	list[0] = '\0';
+	for (q = 0; q < queues; q++) {
+		fd = socket(AF_XDP, SOCK_RAW, 0);
+		if (fd < 0) {
+			ctl_err("Couldn't open an AF_XDP socket: %s", strerror(errno));
+			return CTL_FAILED;
+		}
+		/* NOEXIST: a queue with a consumer is not taken from it. */
+		if (bpf_map_update_elem(xsks, &q, &fd, BPF_NOEXIST)) {
+			if (errno == EEXIST)
+				ctl_err("queue %u of '%s' has a consumer already", q, name);
+			else
+				ctl_err("Couldn't put a socket in queue %u of '%s': %s", q,
+					name, strerror(errno));
+			return CTL_FAILED;
+		}
+		n += snprintf(list + n, len - n, "%s%d", q ? ":" : "", fd);
+	}
+	return 0;
+}
+
+/* USER[:GROUP] to become, and the locked memory the UMEM is charged to
+ * (for an unprivileged process, against RLIMIT_MEMLOCK).
+ */
+static int exec_become(const char *owner)
+{
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	char user[256], *colon;
+	struct passwd *pw;
+	__u32 uid, gid;
+
+	if (setrlimit(RLIMIT_MEMLOCK, &rl))
+		pr_warn("Couldn't raise the locked-memory limit (%s): the command's UMEM must fit in the current one",
+			strerror(errno));
+	if (!owner)
+		return 0;
+	snprintf(user, sizeof(user), "%s", owner);
+	colon = strchr(user, ':');
+	if (colon)
+		*colon++ = '\0';
+	if (owner_id(user, 0, &uid) || (colon && owner_id(colon, 1, &gid))) {
+		ctl_err("no such user or group '%s'", owner);
+		return CTL_USAGE;
+	}
+	if (!colon)
+		gid = (pw = getpwuid(uid)) ? pw->pw_gid : uid;
+	if (setgroups(0, NULL) || setgid(gid) || setuid(uid)) {
+		ctl_err("Couldn't become %s: %s", owner, strerror(errno));
+		return CTL_FAILED;
+	}
+	return 0;
+}
+
+/* "{sock-fds}" anywhere in an argument becomes the list. */
+static char *exec_arg(const char *arg, const char *list)
+{
+	static const char key[] = "{sock-fds}";
+	const char *at = strstr(arg, key);
+	char *out;
+
+	if (!at)
+		return (char *)arg;
+	if (asprintf(&out, "%.*s%s%s", (int)(at - arg), arg, list,
+		     at + sizeof(key) - 1) < 0)
+		return (char *)arg;
+	return out;
+}
+
+static int port_exec(struct ctl *c, struct cmd_args *a)
+{
+	const char *name = arg_next(a), *user = NULL, *w;
+	char list[XVS_XSK_MAX_QUEUES * 12];
+	struct xvs_xsk_conf conf;
+	char **argv;
+	int err, xsks = -1, i;
+
+	if (!name)
+		return usage_err(a, "missing port name");
+	while ((w = arg_next(a)) && strcmp(w, "--")) {
+		if (!strcmp(w, "--user") && !(err = arg_value(a, w, &user)))
+			continue;
+		return user ? usage_err(a, "unexpected argument '%s' (the command goes after --)", w) :
+			      err ?: usage_err(a, "unknown option '%s'", w);
+	}
+	if (!w || !a->argc)
+		return usage_err(a, "missing '-- COMMAND'");
+	err = exec_pins(c, name, &conf, &xsks);
+	if (!err)
+		err = exec_sockets(name, xsks, conf.queues, list, sizeof(list));
+	if (xsks >= 0)
+		close(xsks);
+	if (!err)
+		err = exec_become(user);
+	if (err)
+		return err;
+	argv = calloc(a->argc + 1, sizeof(*argv));
+	if (!argv)
+		return CTL_FAILED;
+	for (i = 0; i < a->argc; i++)
+		argv[i] = exec_arg(a->argv[i], list);
+	setenv("XVS_SOCK_FDS", list, 1);
+	execvp(argv[0], argv);
+	ctl_err("Couldn't run '%s': %s", argv[0], strerror(errno));
+	return CTL_FAILED;
+}
+
 int do_port(struct ctl *c, struct cmd_args *a)
 {
 	static const struct subcmd cmds[] = {
 		{ "show", port_show }, { "set", port_set },
-		{ "add", port_add }, { "del", port_del },
+		{ "add", port_add }, { "del", port_del }, { "exec", port_exec },
 	};
 
 	return run_subcmd(c, a, cmds, ARRAY_SIZE(cmds), NULL, port_help);

@@ -45,6 +45,7 @@ static const char usage_text[] =
 "  port show [DEV]\n"
 "  port add NAME --bridge BR --type afxdp [--queues N] [--vm-socket PATH ...]\n"
 "  port del NAME\n"
+"  port exec NAME [--user USER[:GROUP]] -- COMMAND [ARG...]   (\"{sock-fds}\")\n"
 "  stats [dev DEV]\n"
 "  trace BRIDGE in_port=PORT[,FIELD=VALUE...]\n"
 "  bridge set BR [ageing SECONDS] [mac-limit N]\n"

@@ -22,7 +22,8 @@ CLIENT=$TOP/.output/examples/xsk_client
 [ -x "$CLIENT" ] || ktap_skip_all "xsk_client not built (make examples)"
 
 TESTS=(port_made ping_appliance no_consumer vlan_access flow_drop
-       daemon_killed veth_deleted port_del_leaves_nothing bad_input)
+       daemon_killed exec_hands_sockets veth_deleted port_del_leaves_nothing
+       bad_input)
 
 APP_IP=10.9.0.2
 APP_MAC=02:00:00:00:09:02
@@ -200,6 +201,24 @@ daemon_killed() {
 	[ "$(link_prog)" != "$prog" ] || fail "the far side still runs the old daemon's program"
 	pings a 3 || fail "the appliance unreachable after the restart"
 	client_stop
+}
+
+# port exec: sockets in the map for an unprivileged command (QEMU's
+# sock-fds); they leave the map with it.
+exec_hands_sockets() {
+	local out
+	xvsctl port exec vm1 --user nobody -- sh -c \
+		'echo "uid $(id -u) fds {sock-fds}"; readlink /proc/self/fd/$XVS_SOCK_FDS; sleep 2' \
+		>"$RUNDIR/exec.out" 2>>"$RUNDIR/bg.log" &
+	wait_for 5 grep -q socket: "$RUNDIR/exec.out" || fail "the command did not run"
+	cat "$RUNDIR/exec.out"
+	grep -q "^uid 65534 fds [0-9]*$" "$RUNDIR/exec.out" || fail "not run as nobody with one fd"
+	[ "$(consumer sockets)" = 1 ] || fail "the socket is not in the map"
+	out=$(xvsctl port exec vm1 -- true 2>&1)
+	echo "$out"
+	echo "$out" | grep -q "has a consumer already" || fail "a taken queue was taken again"
+	wait
+	[ "$(consumer sockets)" = 0 ] || fail "the socket outlived the command"
 }
 
 veth_deleted() {
