@@ -46,7 +46,7 @@ XVSCTL_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(XVSCTL_SRCS))
 BENCH_OBJS	:= $(patsubst %,$(OUTPUT)/bench/%.o,bench_dp bench_flows report memory) \
 		   $(patsubst %.c,$(OUTPUT)/%.o,loader/log.c loader/objpin.c loader/util.c \
 		     loader/flow.c loader/flow_parse.c)
-BENCH_FWD_OBJS	:= $(patsubst %,$(OUTPUT)/bench/%.o,bench_fwd topo report learn) \
+BENCH_FWD_OBJS	:= $(patsubst %,$(OUTPUT)/bench/%.o,bench_fwd topo report learn ovs) \
 		   $(patsubst %.c,$(OUTPUT)/%.o,loader/log.c loader/util.c)
 BENCH_SKELS	:= $(patsubst %,$(OUTPUT)/bench/%.skel.h,bench_sink bench_gen bench_micro)
 BENCH_ARGS	:= $(if $(filter 1 y yes,$(QUICK)),-q) $(if $(SCENARIO),-s $(SCENARIO))
@@ -73,7 +73,7 @@ help:
 	@echo 'make demo-down  tear the demo down'
 	@echo 'make test       install, build and run the whole test suite'
 	@echo 'make vmtest     the same in a VM on Debian 12'"'"'s 6.1 kernel (KERNEL=vmlinuz, VM_TESTS=...)'
-	@echo 'make bench      build and run the benchmarks (root; QUICK=1: ~1 min; SCENARIO=name)'
+	@echo 'make bench      build and run the benchmarks (root; QUICK=1: ~1 min; SCENARIO=name; OVS=1)'
 	@echo 'make selftests  build the test artefacts only'
 	@echo 'make examples   build the example AF_XDP consumer (xsk_client)'
 	@echo 'make install    install xvsd and xvsctl under $(PREFIX)'
@@ -178,8 +178,10 @@ vmtest: deps
 	selftests/vmtest.sh -k "$$k" -o $(OUTPUT)/vm/results $(VM_TESTS)
 
 # Results go to bench/results/ (not tracked); QUICK=1 for a short run,
-# SCENARIO=name for one scenario (bench/run.sh -h lists them).
+# SCENARIO=name for one scenario (bench/run.sh -h lists them); OVS=1
+# installs Open vSwitch too, measured whenever it is installed.
 bench: deps
+	$(Q)$(if $(filter 1 y yes,$(OVS)),tools/deps.sh ovs,true)
 	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/bench/bench_dp \
 		$(OUTPUT)/bench/bench_fwd
 	$(Q)bench/run.sh $(BENCH_ARGS)

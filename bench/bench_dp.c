@@ -73,6 +73,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <dirent.h>
+#include <libgen.h>
 #include <limits.h>
 #include <net/if.h>
 #include <sched.h>
@@ -243,7 +244,8 @@ static char pin_dir[64];
 static volatile sig_atomic_t stop;
 
 static struct {
-	int quick, rounds, cpu, flows;	/* flows: a family with rules */
+	int quick, smoke, rounds, cpu;
+	int flows;			/* a family with rules */
 	int fam;			/* enum family */
 	__u32 len;			/* untagged frame length, bytes */
 	const char *json, *mem_md;	/* mem_md: the micro family's memory table */
@@ -967,11 +969,11 @@ static int micro_md(const char *title)
  */
 static int micro_bench(void)
 {
-	int rounds = opt.rounds ?: opt.quick ? 8 : 20, done, i;
-	__u32 repeat = opt.quick ? 200000 : 1000000;
+	int rounds = opt.rounds ?: opt.smoke ? MIN_ROUNDS : opt.quick ? 8 : 20, done, i;
+	__u32 repeat = opt.smoke ? 20000 : opt.quick ? 200000 : 1000000;
 	json_object *meta = json_object_new_object();
 	struct bench_series *r[NR_SC];
-	char title[240];
+	char title[240], dir[PATH_MAX];
 	double t0;
 
 	for (i = 0; i < n_act; i++)
@@ -993,6 +995,8 @@ static int micro_bench(void)
 	json_object_object_add(meta, "cpu", json_object_new_int(opt.cpu));
 	json_object_object_add(meta, "quick", json_object_new_boolean(opt.quick));
 	json_object_object_add(meta, "clock", json_object_new_string("thread CPU time"));
+	snprintf(dir, sizeof(dir), "%s", opt.json);
+	mkdir_p(dirname(dir), 0755);
 	mem_report(xdp, ft, BRIDGE, BRIDGE + 1, &sets[3], meta, opt.mem_md);
 	i = bench_report(title, r, n_act, meta, opt.json);
 	return micro_md(title) ?: i;
@@ -1066,9 +1070,11 @@ static int parse_args(int argc, char **argv)
 	static char mem_md[PATH_MAX];
 	int c;
 
-	while ((c = getopt(argc, argv, "qf:r:s:c:o:h")) != -1) {
+	while ((c = getopt(argc, argv, "qSf:r:s:c:o:h")) != -1) {
 		if (c == 'q')
 			opt.quick = 1;
+		else if (c == 'S')
+			opt.smoke = opt.quick = 1;
 		else if (c == 'f' && !strcmp(optarg, "vlan"))
 			opt.fam = FAM_VLAN;
 		else if (c == 'f' && !strcmp(optarg, "flows"))
@@ -1113,9 +1119,9 @@ int main(int argc, char **argv)
 
 	log_init("bench_dp", 0);
 	if (parse_args(argc, argv)) {
-		fprintf(stderr, "usage: bench_dp [-q] [-f vlan|flows|micro] [-r ROUNDS %d..%d]\n"
+		fprintf(stderr, "usage: bench_dp [-q | -S] [-f vlan|flows|micro] [-r ROUNDS %d..%d]\n"
 			"                [-s BYTES 60..1514] [-c CPU] [-o FILE.json]\n"
-			"  -q: quick, under 10 s instead of 30 to 55 s\n"
+			"  -q: quick, under 10 s instead of 30 to 55 s; -S: smoke (micro: seconds)\n"
 			"  -f: VLAN tags and GRE (the default), flow rules, or every\n"
 			"      path without live frames (and the maps' memory)\n",
 			MIN_ROUNDS, BENCH_MAX_SAMPLES);

@@ -29,9 +29,9 @@
 
 const char *const sys_name[NR_SYS] = {
 	[SYS_BARE] = "bare-redirect", [SYS_XDP] = "xvs-xdp",
-	[SYS_TC] = "xvs-tc", [SYS_BRIDGE] = "linux-bridge",
+	[SYS_TC] = "xvs-tc", [SYS_BRIDGE] = "linux-bridge", [SYS_OVS] = "ovs-netdev",
 };
-static const char sys_letter[NR_SYS] = "bxtl";
+static const char sys_letter[NR_SYS + 1] = "bxtlo";
 static int orig_ns = -1;
 
 /* A shell command; 0, or -EIO with what failed logged. */
@@ -286,6 +286,8 @@ int topo_up(struct topo *t, int sys, int fanout, const struct topo_env *env)
 		err = start_xvs(t, env);
 	else if (!err && sys == SYS_BRIDGE)
 		err = start_bridge(t);
+	else if (!err && sys == SYS_OVS)
+		err = ovs_start(t, env);
 	return err ?: thread_napi(t, env->sw_cpu);
 }
 
@@ -300,6 +302,7 @@ void topo_down(struct topo *t, const struct topo_env *env)
 		kill(t->xvsd, SIGTERM);
 		waitpid(t->xvsd, NULL, 0);
 	}
+	ovs_stop(t);
 	bench_gen__destroy(t->bare);
 	bench_gen__destroy(t->gen);
 	bench_sink__destroy(t->sink);
@@ -337,7 +340,8 @@ __u64 topo_cpu_ns(const struct topo *t)
 	if (fscanf(f, "%llu", &ns) != 1)
 		ns = 0;
 	fclose(f);
-	return ns;
+	/* OVS switches in ovs-vswitchd: p0's NAPI only hands it the frames. */
+	return ns && t->vswitchd > 0 ? ns + ovs_cpu_ns(t) : ns;
 }
 
 int topo_map(const struct topo *t, const struct topo_env *env, const char *name)

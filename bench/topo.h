@@ -11,7 +11,8 @@
  * <T> is the topology's tag (system letter and N: "x2"), so that p0's
  * threaded NAPI kthread, "napi/<T>p0-<id>", is found by name.  The
  * systems: bench_bare on <T>p0 (an XDP devmap redirect, the ceiling), a
- * private xvsd with the ports at XDP or at TC, the Linux bridge.  p0 has
+ * private xvsd with the ports at XDP or at TC, the Linux bridge, Open
+ * vSwitch's userspace datapath (ovs.c).  p0 has
  * GRO on (NAPI, so that g0's redirected frames land there even with no
  * XDP program on p0) and threaded NAPI, its kthread pinned to the switch
  * CPU.  Everything is removed by topo_down().
@@ -23,7 +24,7 @@
 #include <linux/types.h>
 #include "bench/bench_gen.h"
 
-enum bench_system { SYS_BARE, SYS_XDP, SYS_TC, SYS_BRIDGE, NR_SYS };
+enum bench_system { SYS_BARE, SYS_XDP, SYS_TC, SYS_BRIDGE, SYS_OVS, NR_SYS };
 
 extern const char *const sys_name[NR_SYS];
 
@@ -43,6 +44,8 @@ struct topo {
 	pid_t napi;			/* p0's NAPI kthread */
 	pid_t xvsd;			/* the xvs systems' daemon */
 	char inst[32];			/* its instance name */
+	pid_t ovsdb, vswitchd;		/* SYS_OVS's daemons (ovs.c) */
+	char ovsdir[128];		/* ... and their private directory */
 	struct bench_gen *gen;		/* bench_gen, on g0 */
 	struct bench_gen *bare;		/* bench_bare on p0 (SYS_BARE) */
 	struct bench_sink *sink;	/* bench_count on s1..sN */
@@ -56,9 +59,17 @@ void topo_down(struct topo *t, const struct topo_env *env);
 int topo_enter(const struct topo *t, int which);
 /* Frames counted at each sink port (c[0..fanout-1]) and elsewhere (c[fanout]). */
 int topo_count(const struct topo *t, __u64 *c);
-/* CPU time of p0's NAPI thread, ns; 0 if it is gone. */
+/* CPU time of p0's NAPI thread (and of ovs-vswitchd's threads), ns; 0
+ * if it is gone.
+ */
 __u64 topo_cpu_ns(const struct topo *t);
 /* The xvs systems' pinned map `name`, opened; -errno. */
 int topo_map(const struct topo *t, const struct topo_env *env, const char *name);
+
+/* ovs.c: Open vSwitch's tools are installed; start, stop, CPU time. */
+int ovs_available(void);
+int ovs_start(struct topo *t, const struct topo_env *env);
+void ovs_stop(struct topo *t);
+__u64 ovs_cpu_ns(const struct topo *t);
 
 #endif /* XVS_BENCH_TOPO_H */

@@ -4,6 +4,13 @@
 # Install what xvs needs from Debian's packages, and only what is missing;
 # mount bpffs if it is not mounted.  Idempotent: a second run changes
 # nothing.  Needs root (apt-get, mount).
+#
+#   tools/deps.sh        the project's dependencies
+#   tools/deps.sh ovs    and Open vSwitch, an opt-in baseline of the
+#                        benchmark (make bench OVS=1).  The bench runs
+#                        daemons of its own; the package's service is not
+#                        used (and there is no openvswitch kernel module
+#                        here: the bench uses the userspace datapath).
 set -eu
 
 # Build: compiler (and its fuzzer runtime), BPF toolchain and libraries.  Run and test: iproute2,
@@ -11,6 +18,7 @@ set -eu
 PKGS="make gcc clang llvm libclang-rt-14-dev bpftool libbpf-dev libxdp-dev libelf-dev zlib1g-dev
 libjson-c-dev libyaml-dev pkg-config iproute2 ethtool iputils-ping iperf3
 tshark tcpdump procps util-linux"
+[ "${1:-}" != ovs ] || PKGS="$PKGS openvswitch-switch"
 
 missing=""
 for p in $PKGS; do
