@@ -259,6 +259,28 @@ static int conf_read(struct xvsd *d, const char *name, struct xvs_xsk_conf *c)
 	return e;
 }
 
+/* The configuration of the AF_XDP port whose switch side is on ifindex,
+ * whatever the interface is called now.
+ */
+static int conf_find(struct xvsd *d, __u32 ifindex, struct xvs_xsk_conf *c)
+{
+	char top[PATH_MAX];
+	struct dirent *de;
+	int e = -ENOENT;
+	DIR *dh;
+
+	inst_pin_path(&d->inst, top, sizeof(top), "%s", XVS_XSK_PIN_DIR);
+	dh = opendir(top);
+	if (!dh)
+		return -ENOENT;
+	while (e && (de = readdir(dh)))
+		if (de->d_name[0] != '.' && !conf_read(d, de->d_name, c) &&
+		    c->ifindex == ifindex && !strcmp(c->name, de->d_name))
+			e = 0;
+	closedir(dh);
+	return e;
+}
+
 /* --- the far side's object ------------------------------------------- */
 
 /* Load xvs_xsk over the maps pinned in dir (none: new ones, pinned). */
@@ -544,7 +566,7 @@ void afxdp_release(struct xvsd *d, const struct xvs_port *p)
 {
 	struct xvs_xsk_conf c;
 
-	if (conf_read(d, p->name, &c) || c.ifindex != p->ifindex) {
+	if (conf_find(d, p->ifindex, &c)) {
 		relay_down(d, p->port_no);
 		return;
 	}

@@ -47,8 +47,8 @@ int afxdp_del(struct xvsd *d, const char *name, char *err, size_t errlen);
  * the rest of the port.
  */
 void afxdp_release(struct xvsd *d, const struct xvs_port *p);
-/* Start-up (and after lost netlink events): adopt every pinned AF_XDP
- * port, clean up those whose veth is gone.  Idempotent.
+/* Start-up, after port_adopt_all(): adopt every pinned AF_XDP port,
+ * clean up those whose veth is gone.  Idempotent.
  */
 void afxdp_adopt_all(struct xvsd *d);
 /* Every AF_XDP port: removed (stop --cleanup), or, with the instance's

@@ -889,8 +889,6 @@ int port_adopt_all(struct xvsd *d)
 	}
 	if (adopted)
 		pr_info("adopted %d pinned port%s", adopted, adopted == 1 ? "" : "s");
-	/* After the ports: an AF_XDP port's switch side is one of them. */
-	afxdp_adopt_all(d);
 	return 0;
 }
 

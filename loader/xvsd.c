@@ -293,6 +293,8 @@ int main(int argc, char **argv)
 		goto out;
 	/* Rules before ports: a vanished port's removal moves the flows on. */
 	port_adopt_all(&d);
+	/* After the ports: an AF_XDP port's switch side is one of them. */
+	afxdp_adopt_all(&d);
 	tunnel_resolve_all(&d, TUN_RESOLVE_START);
 	fdb_sweep(&d, 1);
 	if (d.config) {

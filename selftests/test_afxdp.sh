@@ -228,6 +228,14 @@ veth_deleted() {
 	wait_for 5 bash -c "[ ! -e $PINS/vm2 ]" || fail "vm2's pins left after its veth went"
 	xvsctl show | grep -q " vm2 " && fail "vm2 still shown"
 	grep "vm2" "$RUNDIR/$INST.log" | tail -2
+	# The same while no xvsd runs: the next one cleans up.
+	check xvsctl port add vm3 --bridge br0 --type afxdp
+	kill -9 "$(cat "$RUNDIR/$INST.pid")"
+	sw ip link del vm3
+	check xvsctl attach --bridge br0 pa
+	grep "vm3" "$RUNDIR/$INST.log" | tail -2
+	[ -e "$PINS/vm3" ] && fail "vm3's pins left after a restart"
+	xvsctl show | grep -q " vm3 " && fail "vm3 still shown"
 	return 0
 }
 
