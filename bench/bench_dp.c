@@ -249,6 +249,7 @@ static struct {
 	int fam;			/* enum family */
 	__u32 len;			/* untagged frame length, bytes */
 	const char *json, *mem_md;	/* mem_md: the micro family's memory table */
+	const char *only;		/* -x: the baseline and this one (for perf) */
 } opt = { .cpu = -1, .len = 60 };
 
 static double ts_ns(clockid_t clk)
@@ -1070,7 +1071,7 @@ static int parse_args(int argc, char **argv)
 	static char mem_md[PATH_MAX];
 	int c;
 
-	while ((c = getopt(argc, argv, "qSf:r:s:c:o:h")) != -1) {
+	while ((c = getopt(argc, argv, "qSf:r:s:c:o:x:h")) != -1) {
 		if (c == 'q')
 			opt.quick = 1;
 		else if (c == 'S')
@@ -1089,6 +1090,8 @@ static int parse_args(int argc, char **argv)
 			opt.cpu = atoi(optarg);
 		else if (c == 'o')
 			opt.json = optarg;
+		else if (c == 'x')
+			opt.only = optarg;
 		else
 			return -EINVAL;
 	}
@@ -1108,8 +1111,11 @@ static int parse_args(int argc, char **argv)
 	}
 	/* plain, the live families' baseline, is sc[0]; micro's, its first. */
 	for (c = 0; c < NR_SC; c++)
-		if (sc[c].fam == opt.fam || (!c && opt.fam != FAM_MICRO))
+		if ((sc[c].fam == opt.fam || (!c && opt.fam != FAM_MICRO)) &&
+		    (!opt.only || !n_act || !strcmp(opt.only, sc[c].r.name)))
 			act[n_act++] = &sc[c];
+	if (opt.only && n_act < 2)
+		return -EINVAL;
 	return 0;
 }
 
@@ -1120,10 +1126,11 @@ int main(int argc, char **argv)
 	log_init("bench_dp", 0);
 	if (parse_args(argc, argv)) {
 		fprintf(stderr, "usage: bench_dp [-q | -S] [-f vlan|flows|micro] [-r ROUNDS %d..%d]\n"
-			"                [-s BYTES 60..1514] [-c CPU] [-o FILE.json]\n"
+			"                [-s BYTES 60..1514] [-c CPU] [-o FILE.json] [-x SCENARIO]\n"
 			"  -q: quick, under 10 s instead of 30 to 55 s; -S: smoke (micro: seconds)\n"
 			"  -f: VLAN tags and GRE (the default), flow rules, or every\n"
-			"      path without live frames (and the maps' memory)\n",
+			"      path without live frames (and the maps' memory)\n"
+			"  -x: only the baseline and this scenario of the family (for perf)\n",
 			MIN_ROUNDS, BENCH_MAX_SAMPLES);
 		return 2;
 	}
