@@ -948,8 +948,8 @@ int relay_start(const struct relay_conf *c, struct relay **out,
 			relay_free(r);
 		return e;
 	}
-	pr_info("relay %s: %s queue%s on '%s' in %s mode, VM socket %s (%s)",
-		r->port, c->queues > 1 ? "queues" : "one", c->queues > 1 ? "s" : "",
+	pr_info("relay %s: %u queue%s on '%s' in %s mode, VM socket %s (%s)",
+		r->port, c->queues, c->queues > 1 ? "s" : "",
 		r->ifname, r->st.zerocopy ? "zero-copy" : "copy", r->path,
 		c->framing == RELAY_STREAM ? "stream" : "dgram");
 	*out = r;

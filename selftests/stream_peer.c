@@ -11,7 +11,8 @@
  * apart, and succeeds only if all were answered.  The misbehaviours the
  * relay must survive are options: --stall connects and never reads,
  * --bad-length sends a length word that is no frame, --big sends a frame
- * longer than the port takes.  Every run is bounded by --timeout; on
+ * longer than the port takes, --burst sends N broadcast frames of LEN
+ * bytes (--burst-len, 1000) back to back.  Every run is bounded by --timeout; on
  * SIGTERM/SIGINT or at the end it reads what is already waiting and
  * prints one line of counts:
  *
@@ -22,6 +23,7 @@
  * Usage: stream_peer --socket PATH --mac MAC --ip ADDR
  *                    [--dgram LOCAL] [--ping TARGET [--count N]]
  *                    [--stall] [--bad-length N] [--big LEN]
+ *                    [--burst N [--burst-len LEN]]
  *                    [--timeout S] [--frames N] [--verbose]
  * Exit: 0 done (pings all answered), 1 failure, 2 bad usage.
  */
@@ -318,6 +320,28 @@ static void ping_step(struct peer *p)
 	p->next_tx = now + PING_GAP_MS;
 }
 
+/* N broadcast frames of an experimental EtherType (IEEE 802 local,
+ * 0x88b5), that no station answers, as fast as the socket takes them.
+ */
+static int send_burst(struct peer *p, long long n, size_t len)
+{
+	static const uint8_t bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t f[1514] = {};
+	long long i;
+	int e;
+
+	eth_fill((void *)f, bcast, p->mac, 0x88b5);
+	for (i = 0; i < n && !stop && now_ms() < p->deadline; i++) {
+		memcpy(f + ETH_HLEN, &i, sizeof(i));
+		e = send_frame(p, f, len);
+		if (e < 0) {
+			errno = -e;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int done(const struct peer *p)
 {
 	if (stop || now_ms() >= p->deadline || p->closed)
@@ -349,7 +373,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: stream_peer --socket PATH --mac MAC --ip ADDR [--dgram LOCAL]\n"
 		"       [--ping TARGET [--count N]] [--stall] [--bad-length N] [--big LEN]\n"
-		"       [--timeout S] [--frames N] [--verbose]\n");
+		"       [--burst N [--burst-len LEN]] [--timeout S] [--frames N] [--verbose]\n");
 	exit(2);
 }
 
@@ -382,11 +406,13 @@ int main(int argc, char **argv)
 		{ "big", required_argument, NULL, 'B' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "frames", required_argument, NULL, 'n' },
+		{ "burst", required_argument, NULL, 'b' },
+		{ "burst-len", required_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{}
 	};
 	const char *path = NULL, *local = NULL;
-	long long bad_len = -1, big = 0, timeout = 10;
+	long long bad_len = -1, big = 0, timeout = 10, burst = 0, burst_len = 1000;
 	struct peer *p = &peer;
 	struct pollfd pfd;
 	int c, ok;
@@ -404,12 +430,15 @@ int main(int argc, char **argv)
 		case 'B': big = strtoll(optarg, NULL, 0); break;
 		case 't': timeout = strtoll(optarg, NULL, 0); break;
 		case 'n': p->frames_max = strtoul(optarg, NULL, 0); break;
+		case 'b': burst = strtoll(optarg, NULL, 0); break;
+		case 'l': burst_len = strtoll(optarg, NULL, 0); break;
 		case 'v': p->verbose = 1; break;
 		default: usage();
 		}
 	}
 	if (!path || !p->ip || p->count > sizeof(p->answered_seq) || timeout <= 0 ||
-	    big < 0 || big > FRAME_MAX - 4)
+	    big < 0 || big > FRAME_MAX - 4 || burst < 0 || burst > 10000000 ||
+	    burst_len < ETH_HLEN || burst_len > 1514)
 		usage();
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
@@ -427,6 +456,8 @@ int main(int argc, char **argv)
 		memcpy(f + ETH_ALEN, p->mac, ETH_ALEN);
 		send_frame(p, f, big);
 	}
+	if (burst && send_burst(p, burst, burst_len) < 0)
+		fprintf(stderr, "stream_peer: burst: %s\n", strerror(errno));
 	if (bad_len >= 0) {
 		uint32_t w = htonl((uint32_t)bad_len);
 

@@ -21,8 +21,8 @@ PEER=$TOP/selftests/.output/stream_peer
 [ -x "$PEER" ] || ktap_skip_all "stream_peer not built (make -C selftests)"
 
 TESTS=(relays_listen ping_both_ways peer_leaves_and_returns stalled_peer
-       bad_length_closes too_big_skipped socket_owner_mode dgram_framing
-       port_del_removes_socket)
+       bad_length_closes too_big_skipped vm_burst_counted multi_queue
+       socket_owner_mode dgram_framing port_del_removes_socket)
 
 VM_MAC=02:00:00:00:09:64
 VM_IP=10.9.0.100
@@ -214,6 +214,55 @@ too_big_skipped() {
 	[ "$(count "$out" replies)" = 2 ] || fail "pings after the long frame unanswered"
 	[ "$(count "$out" closed)" = 0 ] || fail "closed"
 	[ "$(relay_stat vm1 drop_too_big)" = $((tb0 + 1)) ] || fail "drop_too_big"
+}
+
+# Port stat: the switch side's counter FIELD of port PORT.
+port_stat() {
+	xvsctl -j show | jq -er --arg p "$1" --arg f "$2" \
+		'.. | objects | select(.name? == $p) | .[$f]'
+}
+
+# The VM sends faster than the switch takes: every frame is either sent
+# on or dropped as tx_full, none is lost uncounted.
+vm_burst_counted() {
+	local n=20000 f0 d0 r0 out df dd
+	f0=$(relay_stat vm1 from_peer_packets) d0=$(relay_stat vm1 drop_tx_full)
+	r0=$(port_stat vm1 rx_packets)
+	out=$(peer --timeout 20 --burst $n --burst-len 1000)
+	echo "stand-in: $out"
+	# (It may also have answered an ARP request meanwhile.)
+	[ "$(count "$out" tx)" -ge $n ] || fail "the stand-in sent $(count "$out" tx) of $n"
+	wait_for 5 connected vm1 no || fail "disconnect not seen"
+	df=$(($(relay_stat vm1 from_peer_packets) - f0))
+	dd=$(($(relay_stat vm1 drop_tx_full) - d0))
+	echo "relay: from_peer $df, drop_tx_full $dd; switch port vm1 rx" \
+		"$(($(port_stat vm1 rx_packets) - r0))"
+	[ $((df + dd)) = "$(count "$out" tx)" ] || fail "from_peer + drop_tx_full != frames sent"
+	check ping_ok a 10.9.0.2
+}
+
+# Four queues on one shared UMEM: the far side's veth spreads frames
+# over its queues by CPU, and each queue's socket relays them.
+multi_queue() {
+	local s=$RUNDIR/vm3.sock out q n
+	xvsctl port add vm3 --bridge br0 --type afxdp --queues 4 --vm-socket "$s" ||
+		fail "port add --queues 4"
+	grep "relay vm3:" "$RUNDIR/$INST.log"
+	SOCK=$s VM_MAC=02:00:00:00:09:67 VM_IP=10.9.0.103 bg_peer p4 --timeout 20
+	wait_for 5 connected vm3 yes || fail "peer not connected"
+	for c in $(seq 0 $(($(nproc) - 1))); do
+		in_ns "$(ns_of a)" taskset -c "$c" ping -c 5 -i 0.05 -W 1 -q 10.9.0.103 >/dev/null ||
+			fail "ping from CPU $c"
+	done
+	out=$(end_peer p4)
+	echo "stand-in: $out"
+	q=$(sw ethtool -S vm3-xsk | grep -E 'rx_queue_[0-9]+_xdp_redirect' | sed 's/^ *//' | tr '\n' ' ')
+	echo "vm3-xsk: $q"
+	n=$(echo "$q" | grep -oE ': [1-9][0-9]*' | wc -l)
+	[ "$(nproc)" = 1 ] || [ "$n" -ge 2 ] || fail "frames on $n queue(s) only"
+	[ "$(relay_stat vm3 to_peer_packets)" = "$(count "$out" rx)" ] || fail "to_peer_packets"
+	[ "$(relay_stat vm3 from_peer_packets)" = "$(count "$out" tx)" ] || fail "from_peer_packets"
+	xvsctl port del vm3 || fail "port del vm3"
 }
 
 socket_owner_mode() {
