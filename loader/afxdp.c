@@ -6,7 +6,9 @@
  *
  *   1. the veth pair <port> / <port>-xsk, N queues each (rtnetlink), IPv6
  *      off on both ends - their own stacks must not talk into the switch
- *      or to the consumer;
+ *      or to the consumer - and tx checksumming off on <port>, so that
+ *      frames from local stacks reach the consumer with their checksums
+ *      done;
  *   2. the far side's object: loaded, its maps pinned in afxdp/<port>/,
  *      xsk_conf written, xvs_xsk_rx linked to <port>-xsk in native mode
  *      and the link pinned, the probe pinned;
@@ -26,8 +28,11 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <sys/time.h>
+#include <linux/ethtool.h>
 #include <linux/if_link.h>
+#include <linux/sockios.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -183,6 +188,27 @@ static const char *peer_name(const char *name, char buf[IF_NAMESIZE])
 	if (snprintf(buf, IF_NAMESIZE, "%s%s", name, XVS_XSK_PEER_SUFFIX) >= IF_NAMESIZE)
 		buf[0] = '\0';
 	return buf;
+}
+
+/* Frames from a local stack (a TC port's veth or tap) carry checksums
+ * left to offload, which an AF_XDP consumer would get unfinished: without
+ * tx checksumming on the switch side, the kernel finishes them (and
+ * segments GSO frames) before they enter the veth.
+ */
+static int tx_csum_off(const char *ifname)
+{
+	struct ethtool_value v = { .cmd = ETHTOOL_STXCSUM, .data = 0 };
+	struct ifreq ifr = { .ifr_data = (void *)&v };
+	int fd, e = 0;
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCETHTOOL, &ifr))
+		e = -errno;
+	close(fd);
+	return e;
 }
 
 /* --- pins ------------------------------------------------------------ */
@@ -522,7 +548,12 @@ int afxdp_add(struct xvsd *d, const struct afxdp_conf *c, json_object *res,
 	ipv6_off(c->name);
 	ipv6_off(peer);
 	port_dir(d, c->name, dir, sizeof(dir));
-	e = far_side(d, dir, &v, err, errlen);
+	e = tx_csum_off(c->name);
+	if (e)
+		snprintf(err, errlen, "Couldn't turn tx checksumming off on '%s': %s",
+			 c->name, strerror(-e));
+	else
+		e = far_side(d, dir, &v, err, errlen);
 	if (!e)
 		e = switch_side(d, c->bridge, c->name, &p, err, errlen);
 	if (e)

@@ -21,7 +21,7 @@ require_env tcpdump jq
 CLIENT=$TOP/.output/examples/xsk_client
 [ -x "$CLIENT" ] || ktap_skip_all "xsk_client not built (make examples)"
 
-TESTS=(port_made ping_appliance no_consumer vlan_access flow_drop
+TESTS=(port_made ping_appliance no_consumer checksums_done vlan_access flow_drop
        daemon_killed exec_hands_sockets veth_deleted port_del_leaves_nothing
        bad_input)
 
@@ -153,6 +153,25 @@ no_consumer() {
 	[ $(($(xsk_stat no_consumer) - nc0)) = 3 ] || fail "not 3 frames counted as no_consumer"
 	[ "$td" = 0 ] || fail "frames passed to vm1-xsk's stack"
 	check xvsctl fdb del $APP_MAC dev vm1
+	in_ns "$(ns_of a)" ip neigh del $APP_IP dev eth0
+}
+
+# A TC port's frames come from a local stack with checksums left to
+# offload: they must reach the consumer done (vm1 has tx checksumming off,
+# so the kernel finishes them on the way in).
+checksums_done() {
+	local pid
+	sw ethtool -k vm1 | grep "tx-checksumming"
+	in_ns "$(ns_of a)" ip neigh replace $APP_IP lladdr $APP_MAC dev eth0 nud permanent
+	sw timeout 8 tcpdump -l -n -vv -i vm1 udp 2>"$RUNDIR/ck.err" >"$RUNDIR/ck.out" &
+	pid=$!
+	wait_for 5 grep -q "listening on" "$RUNDIR/ck.err"
+	in_ns "$(ns_of a)" bash -c "echo hello >/dev/udp/$APP_IP/9999"
+	wait_for 5 grep -q "udp sum\|bad udp" "$RUNDIR/ck.out"
+	kill "$pid" 2>/dev/null
+	wait "$pid"
+	grep -A1 "proto UDP" "$RUNDIR/ck.out"
+	grep -q "udp sum ok" "$RUNDIR/ck.out" || fail "the UDP checksum is not done on the way to the consumer"
 	in_ns "$(ns_of a)" ip neigh del $APP_IP dev eth0
 }
 
