@@ -110,6 +110,7 @@ struct relay {
 	size_t wlen, woff;
 	__u8 *dbuf;			/* one datagram */
 	__u64 log_ns[4];		/* when each kind of warning was logged */
+	__u64 probe_ns;			/* dgram: when the peer was last probed */
 	struct relay_stats st;
 
 	pthread_mutex_t lock;
@@ -726,6 +727,29 @@ static void dgram_read(struct relay *r)
 
 /* --- the thread ------------------------------------------------------ */
 
+/* A dgram peer that goes away says nothing, and nothing tells while no
+ * frame is sent to it.  Once a second, a connect() to its address asks
+ * whether a socket is still bound there (no datagram is sent: QEMU
+ * takes an empty one for the end of the connection).
+ */
+static void dgram_probe(struct relay *r)
+{
+	__u64 now = mono_ns();
+	int fd, e;
+
+	if (r->framing != RELAY_DGRAM || !r->peer_len ||
+	    now - r->probe_ns < RELAY_LOG_NS)
+		return;
+	r->probe_ns = now;
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	e = connect(fd, (struct sockaddr *)&r->peer, r->peer_len) ? errno : 0;
+	close(fd);
+	if (e == ECONNREFUSED || e == ENOENT)
+		peer_gone(r, "its socket is gone");
+}
+
 static void relay_publish(struct relay *r)
 {
 	pthread_mutex_lock(&r->lock);
@@ -749,6 +773,8 @@ static int relay_poll(struct relay *r, struct pollfd *p)
 	 */
 	if (r->n_tx_free < RELAY_RING)
 		timeout = 10;
+	else if (r->framing == RELAY_DGRAM && r->peer_len)
+		timeout = 1000;
 	return poll(p, n, timeout);
 }
 
@@ -786,6 +812,7 @@ static void *relay_main(void *arg)
 		 */
 		if (xsk_prod_nb_free(&r->q[0].tx, RELAY_RING) < RELAY_RING)
 			tx_kick(r);
+		dgram_probe(r);
 		relay_publish(r);
 	}
 	return NULL;
