@@ -21,8 +21,8 @@ require_env tcpdump jq
 CLIENT=$TOP/.output/examples/xsk_client
 [ -x "$CLIENT" ] || ktap_skip_all "xsk_client not built (make examples)"
 
-TESTS=(port_made ping_appliance no_consumer checksums_done vlan_access flow_drop
-       daemon_killed exec_hands_sockets veth_deleted port_del_leaves_nothing
+TESTS=(port_made ping_appliance no_consumer checksums_done multi_queue
+       vlan_access flow_drop daemon_killed exec_hands_sockets veth_deleted port_del_leaves_nothing
        bad_input)
 
 APP_IP=10.9.0.2
@@ -43,27 +43,29 @@ setup() {
 	xvsctl port add vm1 --bridge br0 --type afxdp
 }
 
-# client_start: xsk_client on vm1 in the switch namespace, bounded in
-# time; waits until its socket is in the map.  Its output in client.out.
+# client_start [ARGS]: xsk_client on port $PORT (vm1) in the switch
+# namespace, bounded in time; waits until its socket is in the map.  Its
+# output in $CL.out (CL: client).
 client_start() {
-	# One left by a failed case would hold queue 0.
-	[ -f "$RUNDIR/client.pid" ] && kill "$(cat "$RUNDIR/client.pid")" 2>/dev/null
+	local cl=${CL:-client}
+	# One left by a failed case would hold the queue.
+	[ -f "$RUNDIR/$cl.pid" ] && kill "$(cat "$RUNDIR/$cl.pid")" 2>/dev/null
 	# exec: $! is timeout's own pid, which passes SIGTERM on.
-	(exec nsenter --net=/run/netns/$SW timeout 60 "$CLIENT" --port vm1 \
+	(exec nsenter --net=/run/netns/$SW timeout 60 "$CLIENT" --port "${PORT:-vm1}" \
 		--instance "$INST" --bpffs "$BPFFS" --ip $APP_IP/24 --mac $APP_MAC "$@") \
-		>"$RUNDIR/client.out" 2>>"$RUNDIR/bg.log" </dev/null &
-	echo $! >"$RUNDIR/client.pid"
+		>"$RUNDIR/$cl.out" 2>>"$RUNDIR/bg.log" </dev/null &
+	echo $! >"$RUNDIR/$cl.pid"
 	echo "pid $!" >>"$STATE"
-	wait_for 5 grep -q "answering" "$RUNDIR/client.out" || fail "xsk_client did not start"
+	wait_for 5 grep -q "answering" "$RUNDIR/$cl.out" || fail "xsk_client did not start"
 }
 
 # client_stop: SIGTERM (to timeout, which passes it on); its counters line.
 client_stop() {
-	local pid
-	pid=$(cat "$RUNDIR/client.pid")
+	local cl=${CL:-client} pid
+	pid=$(cat "$RUNDIR/$cl.pid")
 	kill -TERM "$pid" 2>/dev/null
 	wait_for 5 bash -c "! kill -0 $pid 2>/dev/null" || { kill -KILL "$pid"; fail "xsk_client hung"; }
-	tail -1 "$RUNDIR/client.out"
+	tail -1 "$RUNDIR/$cl.out"
 }
 
 # cnt LINE KEY: the number after KEY in xsk_client's counters line.
@@ -173,6 +175,26 @@ checksums_done() {
 	grep -A1 "proto UDP" "$RUNDIR/ck.out"
 	grep -q "udp sum ok" "$RUNDIR/ck.out" || fail "the UDP checksum is not done on the way to the consumer"
 	in_ns "$(ns_of a)" ip neigh del $APP_IP dev eth0
+}
+
+# Two queues, a client on each: a flow lands on one queue or the other,
+# and every request is answered once.
+multi_queue() {
+	local l0 l1 n=0 s
+	check xvsctl port add vm4 --bridge br0 --type afxdp --queues 2
+	CL=q0 PORT=vm4 client_start --queue 0
+	CL=q1 PORT=vm4 client_start --queue 1
+	xvsctl show | grep -A3 " vm4 " | grep consumer
+	xvsctl show | grep -A3 " vm4 " | grep -q "sockets in 2 of 2" || fail "not 2 sockets seen"
+	pings a 3 || fail "a cannot ping the appliance on 2 queues"
+	pings b 3 || fail "b cannot ping the appliance on 2 queues"
+	l0=$(CL=q0 client_stop)
+	l1=$(CL=q1 client_stop)
+	echo "queue 0: $l0"
+	echo "queue 1: $l1"
+	n=$(($(cnt "$l0" echo_replies) + $(cnt "$l1" echo_replies)))
+	[ $n = 6 ] || fail "$n echo replies over both queues, want 6"
+	check xvsctl port del vm4
 }
 
 vlan_access() {
