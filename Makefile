@@ -126,7 +126,7 @@ $(OUTPUT)/bench/%.skel.h: $(OUTPUT)/bench/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
 
-$(OUTPUT)/bench/%.o: bench/%.c $(OUTPUT)/xvs_xdp.skel.h $(BENCH_SKELS) | $(OUTPUT)/bench
+$(OUTPUT)/bench/%.o: bench/%.c $(OUTPUT)/xvs_xdp.skel.h $(OUTPUT)/xvs_tc.skel.h $(BENCH_SKELS) | $(OUTPUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(OUTPUT)/bench -MMD -MP -c $< -o $@
 

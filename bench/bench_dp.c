@@ -64,8 +64,10 @@
  * of the decision and the rewrite: known unicast, flood, push, pop (its
  * ingress half), encap, decap, flow cache hit, new flow - next to an
  * empty program (the baseline) and a bare devmap redirect, all run the
- * same way, round by round.  Then the memory a MAC entry, a cached flow
- * and a rule take (memory.h).
+ * same way, round by round.  The TC program runs the same way on the
+ * paths that leave the frame as it is (known unicast, cache hit, new
+ * flow), the ports made TC ports, next to an empty TC program.  Then the
+ * memory a MAC entry, a cached flow and a rule take (memory.h).
  *
  * Usage: bench_dp [-q] [-f vlan|flows|micro] [-r ROUNDS] [-s BYTES] [-c CPU]
  *                 [-o FILE.json]
@@ -89,11 +91,13 @@
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/magic.h>
+#include <linux/pkt_cls.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 
 #include "xvs_xdp.skel.h"
+#include "xvs_tc.skel.h"
 #include "bench_sink.skel.h"
 #include "bench_micro.skel.h"
 #include "loader/log.h"
@@ -164,8 +168,9 @@ struct scenario {
 	int flows;			/* 1 + index of its rule set in sets[]; 0: none */
 	int renew;			/* flows: a new flow every frame */
 	int flood;			/* micro: to the broadcast address */
-	int empty;			/* micro: bench_empty (1) or bench_redirect
-					 * (2), not xvs_xdp_rx */
+	int empty;			/* micro: bench_empty (1), bench_redirect (2)
+					 * or bench_empty_tc (3), not the datapath */
+	int tc;				/* micro: xvs_tc_rx, the ports at TC */
 	int grow;			/* micro: bytes the frame gains in xvs_xdp_rx */
 };
 
@@ -181,6 +186,10 @@ struct scenario {
 /* A microbenchmark: ports, frame and rules as in the scenario named by
  * the arguments, the frame growing by `gr` bytes in xvs_xdp_rx.
  */
+#define MICRO_TC(n, w, set, new) \
+	{ .r = { .name = n, .what = w, .by_cpu = 1 }, .fam = FAM_MICRO, \
+	  .in_mode = XVS_VLAN_TRUNK, .out_mode = XVS_VLAN_TRUNK, .flows = set + 1, \
+	  .renew = new, .tc = 1 }
 #define MICRO(n, w, in, out, tin, role, set, new, fl, gr) \
 	{ .r = { .name = n, .what = w, .by_cpu = 1 }, .fam = FAM_MICRO, \
 	  .in_mode = XVS_VLAN_##in, .out_mode = XVS_VLAN_##out, .tagged_in = tin, \
@@ -221,6 +230,12 @@ static struct scenario sc[] = {
 	MICRO("flow-new", "1 rule, 1 mask: new flow (classifier miss)", TRUNK, TRUNK, 0, NO_TUN, 0,
 	      1, 0, 0),
 	MICRO("flow-new16", "10,000 rules, 16 masks: new flow", TRUNK, TRUNK, 0, NO_TUN, 4, 1, 0, 0),
+	{ .r = { .name = "tc-empty", .what = "bench_empty_tc: TC_ACT_SHOT, TC's baseline",
+		 .by_cpu = 1 }, .fam = FAM_MICRO, .in_mode = XVS_VLAN_TRUNK,
+	  .out_mode = XVS_VLAN_TRUNK, .flows = 0, .empty = 3, .tc = 1 },
+	MICRO_TC("tc-unicast", "TC: known unicast, trunk -> trunk", -1, 0),
+	MICRO_TC("tc-flow-hit", "TC: 1 rule, flow cache hit", 0, 0),
+	MICRO_TC("tc-flow-new", "TC: 1 rule, 1 mask: new flow", 0, 1),
 };
 #define NR_SC ((int)ARRAY_SIZE(sc))
 
@@ -240,6 +255,7 @@ static int n_act;
 static struct xvs_xdp *xdp;
 static struct bench_sink *sink;
 static struct bench_micro *micro;
+static struct xvs_tc *tc;		/* the micro family's TC scenarios */
 static char pin_dir[64];
 static volatile sig_atomic_t stop;
 
@@ -340,6 +356,14 @@ static int load(void)
 	micro = bench_micro__open_and_load();
 	if (!sink || !micro)
 		return -errno;
+	if (opt.fam == FAM_MICRO) {
+		tc = xvs_tc__open();
+		err = tc ? obj_reuse_pinned(tc->obj, pin_dir) ?: xvs_tc__load(tc) : -errno;
+		if (err) {
+			pr_err("Couldn't load the TC datapath: %s", strerror(-err));
+			return err;
+		}
+	}
 	/* xvs_xdp_rx on the ports as xvsd attaches it.  That also keeps it
 	 * in the kernel's XDP dispatcher: else each test_run swaps it in and
 	 * out, two synchronize_rcu() (~10 ms) per run.
@@ -369,15 +393,16 @@ static void unpin(void)
 	rmdir(pin_dir);
 }
 
-/* Port i as loader/port.c writes an XDP port: of bridge 1 in VLAN mode
- * `mode`, or, if `underlay`, of no bridge, the interface a tunnel rides on.
+/* Port i as loader/port.c writes an XDP port (a TC port if `at_tc`): of
+ * bridge 1 in VLAN mode `mode`, or, if `underlay`, of no bridge, the
+ * interface a tunnel rides on.
  */
-static int port_write(int i, __u8 mode, int underlay)
+static int port_write(int i, __u8 mode, int underlay, int at_tc)
 {
 	struct xvs_port p = {
 		.ifindex = ifs[i].ifindex, .bridge = underlay ? 0 : BRIDGE,
 		.port_no = i + 1, .mtu = MTU,
-		.flags = XVS_PORT_F_XDP | XVS_PORT_F_VETH |
+		.flags = (at_tc ? 0 : XVS_PORT_F_XDP) | XVS_PORT_F_VETH |
 			 (underlay ? XVS_PORT_F_UNDERLAY : 0),
 		.vlan = { .mode = mode, .tag = mode == XVS_VLAN_ACCESS ? VID : 0 },
 	};
@@ -435,8 +460,8 @@ static int roles_write(const struct scenario *s)
 	int under = s->tun == ENCAP ? P1 : s->tun == DECAP ? P0 : -1, err;
 	const struct flow_set *set = s->flows ? &sets[s->flows - 1] : NULL;
 
-	err = port_write(P0, s->in_mode, under == P0) ?:
-	      port_write(P1, s->out_mode, under == P1) ?:
+	err = port_write(P0, s->in_mode, under == P0, s->tc) ?:
+	      port_write(P1, s->out_mode, under == P1, s->tc) ?:
 	      members_write(!s->flood) ?:
 	      (under < 0 ? 0 : tunnel_write(under));
 	if (err || !ft)
@@ -540,7 +565,7 @@ static int seed(void)
 		return -errno;
 	for (i = P0; i <= P1 && !err; i++) {
 		v.ifindex = ifs[i].ifindex;
-		err = port_write(i, XVS_VLAN_TRUNK, 0) ?:
+		err = port_write(i, XVS_VLAN_TRUNK, 0, 0) ?:
 		      bpf_map__update_elem(xdp->maps.xvs_tx, &v.ifindex, sizeof(__u32),
 					   &v, sizeof(v), BPF_ANY) ?:
 		      (bpf_map_update_elem(g, &v.ifindex, &v, BPF_ANY) ? -errno : 0);
@@ -771,19 +796,33 @@ static int run_one(struct scenario *s, __u32 repeat, int round, int keep)
 static int run_micro(struct scenario *s, __u32 repeat, int round, int keep)
 {
 	static __u8 frame[TUN_HLEN + ETH_FRAME_LEN + 4], out[TUN_HLEN + ETH_FRAME_LEN + 4];
-	__u32 len = build_frame(s, frame), key = 0;
-	__u32 want = s->empty == 1 ? XDP_DROP : XDP_REDIRECT;
+	__u32 len = build_frame(s, frame), key = 0, want;
 	struct xdp_md md = { .data_end = len, .ingress_ifindex = ifs[P0].ifindex };
+	struct __sk_buff skb = { .ifindex = ifs[P0].ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len,
 		    .data_out = out, .data_size_out = sizeof(out), .ctx_in = &md,
 		    .ctx_size_in = sizeof(md), .repeat = repeat);
-	int next = bpf_program__fd(s->empty == 1 ? micro->progs.bench_empty :
-				   s->empty ? micro->progs.bench_redirect :
-				   xdp->progs.xvs_xdp_rx), err;
+	const struct bpf_program *harness = micro->progs.bench_micro, *next;
+	const struct bpf_map *jmp = micro->maps.micro_next;
+	int fd, err;
+
 	__u64 c0[SINK_MAX + 1], c[SINK_MAX + 1], miss0, miss;
 	char at[24] = "warm-up";
 	double w, t;
 
+	if (s->tc) {
+		harness = micro->progs.bench_micro_tc;
+		jmp = micro->maps.micro_next_tc;
+		next = s->empty ? micro->progs.bench_empty_tc : tc->progs.xvs_tc_rx;
+		want = s->empty ? TC_ACT_SHOT : TC_ACT_REDIRECT;
+		o.ctx_in = &skb;
+		o.ctx_size_in = sizeof(skb);
+	} else {
+		next = s->empty == 1 ? micro->progs.bench_empty :
+		       s->empty ? micro->progs.bench_redirect : xdp->progs.xvs_xdp_rx;
+		want = s->empty == 1 ? XDP_DROP : XDP_REDIRECT;
+	}
+	fd = bpf_program__fd(next);
 	if (round)
 		snprintf(at, sizeof(at), "round %d", round);
 	memcpy(micro->bss->micro_frame, frame, MICRO_COPY);
@@ -791,14 +830,13 @@ static int run_micro(struct scenario *s, __u32 repeat, int round, int keep)
 	micro->bss->micro_renew = s->renew;
 	micro->bss->micro_saddr = FLOWS_NEW_SRC;
 	err = roles_write(s) ?:
-	      (bpf_map__update_elem(micro->maps.micro_next, &key, sizeof(key), &next,
-				    sizeof(next), BPF_ANY));
+	      bpf_map__update_elem(jmp, &key, sizeof(key), &fd, sizeof(fd), BPF_ANY);
 	counters(c0, 1);
 	cache_misses(&miss0);
 	w = ts_ns(CLOCK_MONOTONIC);
 	t = ts_ns(CLOCK_THREAD_CPUTIME_ID);
 	if (!err)
-		err = bpf_prog_test_run_opts(bpf_program__fd(micro->progs.bench_micro), &o);
+		err = bpf_prog_test_run_opts(bpf_program__fd(harness), &o);
 	t = (ts_ns(CLOCK_THREAD_CPUTIME_ID) - t) / repeat;
 	w = (ts_ns(CLOCK_MONOTONIC) - w) / repeat;
 	if (err) {
@@ -882,7 +920,7 @@ static int report(__u32 repeat, int rounds, double secs)
 }
 
 /* The micro family's Markdown, next to its JSON: each path's CPU ns per
- * run net of bench_empty's; the tag and tunnel paths over known unicast
+ * run net of bench_empty's (bench_empty_tc's at TC); the tag and tunnel paths over known unicast
  * against the 15 ns target; known unicast against the bare redirect,
  * and new flows against cache hits (rates; paired: the median of each
  * round's own difference or ratio).
@@ -912,56 +950,71 @@ static double micro_paired(const struct bench_series *a, const struct bench_seri
 	return bench_median_of(d, a->n);
 }
 
-static int micro_md(const char *title)
+/* One path's line: its cost net of its hook's empty program `e`, and
+ * over its hook's known unicast `u` (none for the baselines).
+ */
+static void micro_row(FILE *f, const struct bench_series *r,
+		      const struct bench_series *e, const struct bench_series *u)
 {
 	static const char *const over_l2[] = { "push", "encap", "decap" };
-	const struct bench_series *e = &act[0]->r, *u = micro_find("unicast"), *r, *b;
+	int j, target = 0;
+	double x;
+
+	if (!r->n || !e || r->n != e->n) {
+		fprintf(f, "| %s | error | | | |\n", r->name);
+		return;
+	}
+	fprintf(f, "| %s | %.1f | %.1f |", r->name, bench_median(r),
+		r == e ? 0 : bench_median(r) - bench_median(e));
+	if (!u || r == u || r == e || !strcmp(r->name, "bare")) {
+		fprintf(f, " | |\n");
+		return;
+	}
+	for (j = 0; j < (int)ARRAY_SIZE(over_l2); j++)
+		target |= !strcmp(r->name, over_l2[j]);
+	x = micro_paired(r, u, e, 0);
+	fprintf(f, " %+.1f (%+.1f) | %s |\n", bench_median(r) - bench_median(u), x,
+		!strcmp(r->name, "pop") ? "pop is done at egress: see vlan.md" :
+		!target ? "" : x <= 15 ? "<= 15: met" : "<= 15: missed");
+}
+
+static int micro_md(const char *title)
+{
+	const struct bench_series *e = micro_find("empty"), *u = micro_find("unicast");
+	const struct bench_series *te = micro_find("tc-empty"), *tu = micro_find("tc-unicast");
+	const struct bench_series *r, *b;
 	char path[PATH_MAX], *dot;
-	double em, x;
-	int i, j, target;
 	FILE *f;
+	int i;
 
 	snprintf(path, sizeof(path), "%s", opt.json);
 	dot = strrchr(path, '.');
 	snprintf(dot ? dot : path + strlen(path), 4, ".md");
 	f = fopen(path, "w");
-	if (!f || !e->n)
-		return f ? fclose(f), -1 : -1;
-	em = bench_median(e);
-	fprintf(f, "%s\n\nempty program (the baseline, harness included): %.1f ns per run\n\n"
+	if (!f)
+		return -1;
+	fprintf(f, "%s\n\nnet of empty: less the same harness tail-calling an empty program "
+		"at the same hook (empty: XDP, tc-empty: TC)\n\n"
 		"| path | ns/run | net of empty | + ns over unicast (paired) | target |\n"
-		"|---|---|---|---|---|\n", title, em);
-	for (i = 1; i < n_act; i++) {
-		r = &act[i]->r;
-		if (!r->n || r->n != e->n) {
-			fprintf(f, "| %s | error | | | |\n", r->name);
-			continue;
-		}
-		for (target = 0, j = 0; j < (int)ARRAY_SIZE(over_l2); j++)
-			target |= !strcmp(r->name, over_l2[j]);
-		fprintf(f, "| %s | %.1f | %.1f |", r->name, bench_median(r),
-			bench_median(r) - em);
-		if (!u || r == u || r->name[0] == 'b') {
-			fprintf(f, " | |\n");
-			continue;
-		}
-		x = micro_paired(r, u, e, 0);
-		fprintf(f, " %+.1f (%+.1f) | %s |\n", bench_median(r) - bench_median(u), x,
-			!strcmp(r->name, "pop") ? "pop is done at egress: see vlan.md" :
-			!target ? "" : x <= 15 ? "<= 15: met" : "<= 15: missed");
-	}
+		"|---|---|---|---|---|\n", title);
+	for (i = 0; i < n_act; i++)
+		micro_row(f, &act[i]->r, act[i]->tc ? te : e, act[i]->tc ? tu : u);
 	b = micro_find("bare");
-	if (u && b) {
-		x = micro_paired(u, b, e, 1);
+	if (e && u && b)
 		fprintf(f, "\nknown unicast's decision against the bare redirect's, net of empty: "
-			"%.2fx the rate (paired), the rate target being >= 0.9x\n", x);
-	}
+			"%.2fx the rate (paired), the rate target being >= 0.9x\n",
+			micro_paired(u, b, e, 1));
 	r = micro_find("flow-new");
 	b = micro_find("flow-hit");
-	if (r && b)
+	if (e && r && b)
 		fprintf(f, "new flow against cache hit, net of empty: %.2fx the rate (paired; "
 			"with the harness: %.2fx), target >= 0.5x\n",
 			micro_paired(r, b, e, 1), bench_paired(b, r));
+	r = micro_find("tc-flow-new");
+	b = micro_find("tc-flow-hit");
+	if (te && r && b)
+		fprintf(f, "at TC, new flow against cache hit, net of tc-empty: %.2fx the rate "
+			"(paired)\n", micro_paired(r, b, te, 1));
 	return fclose(f) ? -1 : 0;
 }
 
@@ -1148,6 +1201,7 @@ int main(int argc, char **argv)
 		flow_set_free(&sets[c]);
 	bench_sink__destroy(sink);
 	bench_micro__destroy(micro);
+	xvs_tc__destroy(tc);
 	xvs_xdp__destroy(xdp);
 	unpin();
 	return err ? 1 : 0;

@@ -57,7 +57,8 @@ smoke_micro() {
 		{ cat "$out"; fail "bench_dp -S -f micro failed"; }
 	cat "$out"
 	grep -q 'ERROR' "$out" && fail "an ERROR row"
-	for p in empty bare unicast flood push pop encap decap flow-hit flow-new flow-new16; do
+	for p in empty bare unicast flood push pop encap decap flow-hit flow-new flow-new16 \
+		 tc-empty tc-unicast tc-flow-hit tc-flow-new; do
 		grep -qE "^$p +[0-9.]+ " "$out" || fail "no figure for $p"
 	done
 	grep -qE '^\| cached flow \| xvs_flow_cache \|.*\| [0-9.]+ \|' "$res/micro-mem.md" ||
