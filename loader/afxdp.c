@@ -548,6 +548,8 @@ int afxdp_add(struct xvsd *d, const struct afxdp_conf *c, json_object *res,
 	ipv6_off(c->name);
 	ipv6_off(peer);
 	port_dir(d, c->name, dir, sizeof(dir));
+	/* No port and no interface of this name: pins there are stale. */
+	dir_remove(dir);
 	e = tx_csum_off(c->name);
 	if (e)
 		snprintf(err, errlen, "Couldn't turn tx checksumming off on '%s': %s",
