@@ -307,6 +307,27 @@ static int conf_find(struct xvsd *d, __u32 ifindex, struct xvs_xsk_conf *c)
 	return e;
 }
 
+int afxdp_far_side(struct xvsd *d, __u32 ifindex, char *port, size_t len)
+{
+	char top[PATH_MAX];
+	struct xvs_xsk_conf c;
+	struct dirent *de;
+	int found = 0;
+	DIR *dh;
+
+	inst_pin_path(&d->inst, top, sizeof(top), "%s", XVS_XSK_PIN_DIR);
+	dh = opendir(top);
+	if (!dh)
+		return 0;
+	while (!found && (de = readdir(dh)))
+		found = de->d_name[0] != '.' && !conf_read(d, de->d_name, &c) &&
+			c.peer_ifindex == ifindex;
+	closedir(dh);
+	if (found)
+		snprintf(port, len, "%s", c.name);
+	return found;
+}
+
 /* --- the far side's object ------------------------------------------- */
 
 /* Load xvs_xsk over the maps pinned in dir (none: new ones, pinned). */

@@ -57,6 +57,8 @@ void afxdp_adopt_all(struct xvsd *d);
  */
 void afxdp_del_all(struct xvsd *d);
 void afxdp_reset_all(struct xvsd *d);
+/* Is ifindex the far side of an AF_XDP port?  Its port's name into port. */
+int afxdp_far_side(struct xvsd *d, __u32 ifindex, char *port, size_t len);
 /* Stop the relays (the daemon exits; the ports stay). */
 void afxdp_stop_relays(struct xvsd *d);
 /* The relays' counters, one object per port with a relay, into res[]. */

@@ -603,6 +603,11 @@ int port_attach(struct xvsd *d, const char *bridge, const char *ifname,
 		snprintf(err, errlen, "'%s' is the name of a tunnel port", ifname);
 		return -EEXIST;
 	}
+	if (afxdp_far_side(d, p.ifindex, old.name, sizeof(old.name))) {
+		snprintf(err, errlen, "'%s' is the far side of AF_XDP port %s, for its consumers",
+			 ifname, old.name);
+		return -EBUSY;
+	}
 	e = bridge_set(d, bridge, 0, 0, &br, err, errlen);
 	if (e)
 		return e;

@@ -305,6 +305,9 @@ bad_input() {
 	expect 1 port add pa --bridge br0 --type afxdp			# a port already
 	expect 2 port del pa						# not AF_XDP
 	expect 2 port del nosuch
+	check xvsctl port add vm5 --bridge br0 --type afxdp
+	expect 1 attach --bridge br0 vm5-xsk				# the far side
+	check xvsctl port del vm5
 	sw ip link show vm3 >/dev/null 2>&1 && fail "a refused add left vm3"
 	return 0
 }
