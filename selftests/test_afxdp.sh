@@ -12,18 +12,21 @@
 #
 # Cases: the port's make-up (veth pair, programs, pins); pings answered by
 # the client with every counter on the way equal to the frames sent; no
-# consumer: frames counted as no_consumer and passed nowhere; the port in
-# a VLAN access mode; a flow rule dropping ICMP to it; xvsd killed, the
-# appliance still answered, a new xvsd adopts the port; the veth deleted
-# under xvsd; port del leaves nothing; bad input.
+# consumer: frames counted as no_consumer and passed nowhere; checksums
+# from a local stack done on the way in; two queues, a client on each; the
+# port in a VLAN access mode; a flow rule dropping ICMP to it; xvsd
+# killed, the appliance still answered, a new xvsd adopts the port; port
+# exec hands sockets to an unprivileged command; the veth deleted under
+# xvsd (running or not); port del and detach leave nothing; bad input;
+# stop --cleanup takes the ports, relay socket included.
 source "$(dirname "$0")/lib/lib.sh"
 require_env tcpdump jq
 CLIENT=$TOP/.output/examples/xsk_client
 [ -x "$CLIENT" ] || ktap_skip_all "xsk_client not built (make examples)"
 
 TESTS=(port_made ping_appliance no_consumer checksums_done multi_queue
-       vlan_access flow_drop daemon_killed exec_hands_sockets veth_deleted port_del_leaves_nothing
-       bad_input)
+       vlan_access flow_drop daemon_killed exec_hands_sockets veth_deleted
+       port_del_leaves_nothing bad_input stop_cleanup)
 
 APP_IP=10.9.0.2
 APP_MAC=02:00:00:00:09:02
@@ -309,6 +312,18 @@ bad_input() {
 	expect 1 attach --bridge br0 vm5-xsk				# the far side
 	check xvsctl port del vm5
 	sw ip link show vm3 >/dev/null 2>&1 && fail "a refused add left vm3"
+	return 0
+}
+
+# Last: stop --cleanup takes every AF_XDP port with it, relay socket
+# included.
+stop_cleanup() {
+	check xvsctl port add vm6 --bridge br0 --type afxdp --vm-socket "$RUNDIR/vm6.sock"
+	[ -S "$RUNDIR/vm6.sock" ] || fail "no relay socket"
+	check xvsctl stop --cleanup
+	sw ip link show vm6 >/dev/null 2>&1 && fail "vm6 left"
+	[ -e "$RUNDIR/vm6.sock" ] && fail "the relay socket left"
+	[ -e "$BPFFS/$INST" ] && fail "pins left: $(ls -R "$BPFFS/$INST")"
 	return 0
 }
 
