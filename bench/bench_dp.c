@@ -19,7 +19,8 @@
  * xvs_xdp_tx for p1, the frames cross the veth, and q1's sink program
  * (bench_sink.bpf.c) counts them by form and drops them.  All of it runs on
  * the calling CPU (live frames are flushed there), so the process is pinned
- * to one CPU and a frame's cost is the wall time of a run over its frames.
+ * to one CPU and a frame's cost is the thread's CPU time over a run's
+ * frames (its wall time too when the CPU is not shared).
  *
  *   bench_dp (one CPU)
  *     | test_run, live frames, ingress_ifindex = p0
@@ -175,13 +176,13 @@ struct scenario {
 };
 
 #define SCENARIO(n, w, in, out, tin, tout) \
-	{ .r = { .name = n, .what = w }, .in_mode = XVS_VLAN_##in, \
+	{ .r = { .name = n, .what = w, .by_cpu = 1 }, .in_mode = XVS_VLAN_##in, \
 	  .out_mode = XVS_VLAN_##out, .tagged_in = tin, .tagged_out = tout }
 #define FLOWS(n, w, set, new) \
-	{ .r = { .name = n, .what = w }, .fam = FAM_FLOWS, .in_mode = XVS_VLAN_TRUNK, \
+	{ .r = { .name = n, .what = w, .by_cpu = 1 }, .fam = FAM_FLOWS, .in_mode = XVS_VLAN_TRUNK, \
 	  .out_mode = XVS_VLAN_TRUNK, .flows = set + 1, .renew = new }
 #define TUNNEL(n, w, role) \
-	{ .r = { .name = n, .what = w }, .in_mode = XVS_VLAN_TRUNK, \
+	{ .r = { .name = n, .what = w, .by_cpu = 1 }, .in_mode = XVS_VLAN_TRUNK, \
 	  .out_mode = XVS_VLAN_TRUNK, .tun = role }
 /* A microbenchmark: ports, frame and rules as in the scenario named by
  * the arguments, the frame growing by `gr` bytes in xvs_xdp_rx.
