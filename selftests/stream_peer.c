@@ -9,16 +9,18 @@
  * answers ARP requests for its IP and ICMP echo requests to it.  With
  * --ping it resolves TARGET by ARP and sends COUNT echo requests, 100 ms
  * apart, and succeeds only if all were answered.  The misbehaviours the
- * relay must survive are options: --stall connects and never reads,
+ * relay must survive are options: --stall connects and does not read
+ * until SIGUSR1 (then reads on, checking that every frame is whole: a
+ * length that fits and, for IPv4, a good header checksum),
  * --bad-length sends a length word that is no frame, --big sends a frame
  * longer than the port takes, --burst sends N broadcast frames of LEN
  * bytes (--burst-len, 1000) back to back.  Every run is bounded by --timeout; on
  * SIGTERM/SIGINT or at the end it reads what is already waiting and
  * prints one line of counts:
  *
- *   rx=N rx_bytes=N tx=N tx_bytes=N answered=N replies=N/COUNT closed=0|1
+ *   rx=N rx_bytes=N tx=N tx_bytes=N answered=N replies=N/COUNT closed=0|1 bad=N
  *
- * (closed=1: the relay closed the connection.)
+ * (closed=1: the relay closed the connection; bad: frames not whole.)
  *
  * Usage: stream_peer --socket PATH --mac MAC --ip ADDR
  *                    [--dgram LOCAL] [--ping TARGET [--count N]]
@@ -64,17 +66,20 @@ struct peer {
 	long long deadline, next_tx;
 	unsigned long frames_max;
 	/* Counts printed at the end. */
-	unsigned long rx, rx_bytes, tx, tx_bytes, answered;
+	unsigned long rx, rx_bytes, tx, tx_bytes, answered, bad;
 	/* Stream bytes read, not yet framed. */
 	uint8_t buf[2 * FRAME_MAX];
 	size_t len;
 };
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, wake;
 
 static void on_signal(int sig)
 {
-	stop = 1;
+	if (sig == SIGUSR1)
+		wake = 1;
+	else
+		stop = 1;
 }
 
 static long long now_ms(void)
@@ -224,8 +229,11 @@ static void on_ipv4(struct peer *p, const uint8_t *f, size_t len)
 	const struct icmphdr *ic;
 	size_t ihl, tot;
 
-	if (len < ETH_HLEN + 20 || ip->version != 4 || ip->ihl < 5)
+	if (len < ETH_HLEN + 20 || ip->version != 4 || ip->ihl < 5 ||
+	    len < ETH_HLEN + ip->ihl * 4u || csum(ip, ip->ihl * 4)) {
+		p->bad++;
 		return;
+	}
 	ihl = ip->ihl * 4;
 	tot = ntohs(ip->tot_len);
 	if (tot < ihl + 8 || ETH_HLEN + tot > len || ip->protocol != IPPROTO_ICMP ||
@@ -255,8 +263,11 @@ static void on_frame(struct peer *p, const uint8_t *f, size_t len)
 
 	p->rx++;
 	p->rx_bytes += len;
-	if (len < ETH_HLEN)
+	/* A frame from the switch is at most 1500 + a header and a tag. */
+	if (len < ETH_HLEN || len > 1518) {
+		p->bad++;
 		return;
+	}
 	if (p->verbose)
 		fprintf(stderr, "stream_peer: frame %zu bytes type %04x\n", len,
 			ntohs(eh->ether_type));
@@ -442,6 +453,7 @@ int main(int argc, char **argv)
 		usage();
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
+	signal(SIGUSR1, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	p->deadline = now_ms() + timeout * 1000;
 	if (connect_to(p, path, local) < 0) {
@@ -466,8 +478,8 @@ int main(int argc, char **argv)
 	}
 
 	while (!done(p)) {
-		if (p->stall) {
-			usleep(50000);
+		if (p->stall && !wake) {
+			usleep(20000);
 			continue;
 		}
 		ping_step(p);
@@ -477,14 +489,14 @@ int main(int argc, char **argv)
 	}
 	/* What the relay already wrote is counted as received: read it. */
 	pfd = (struct pollfd){ .fd = p->fd, .events = POLLIN };
-	while (!p->stall && !p->closed && poll(&pfd, 1, 0) > 0)
+	while ((!p->stall || wake) && !p->closed && poll(&pfd, 1, 0) > 0)
 		if (receive(p) < 0)
 			p->closed = 1;
 	if (p->dgram)
 		unlink(local);
-	printf("rx=%lu rx_bytes=%lu tx=%lu tx_bytes=%lu answered=%lu replies=%u/%u closed=%d\n",
+	printf("rx=%lu rx_bytes=%lu tx=%lu tx_bytes=%lu answered=%lu replies=%u/%u closed=%d bad=%lu\n",
 	       p->rx, p->rx_bytes, p->tx, p->tx_bytes, p->answered, p->replies,
-	       p->target ? p->count : 0, p->closed);
+	       p->target ? p->count : 0, p->closed, p->bad);
 	fflush(stdout);
 	ok = !p->target || p->replies == p->count;
 	return ok ? 0 : 1;
