@@ -43,16 +43,21 @@ static void jarray(json_object *o, const char *key, const double *v, int n)
 	json_object_object_add(o, key, a);
 }
 
-/* Median, min and max of n samples. */
+/* Median, min and max of n samples (any n: learn.c has hundreds). */
 static double median_of(const double *v, int n, double *min, double *max)
 {
-	double t[BENCH_MAX_SAMPLES];
+	double buf[BENCH_MAX_SAMPLES], *t = buf, m;
 
+	if (n > BENCH_MAX_SAMPLES && !(t = malloc(n * sizeof(*t))))
+		return *min = *max = 0;
 	memcpy(t, v, n * sizeof(*t));
 	qsort(t, n, sizeof(*t), cmp_double);
 	*min = t[0];
 	*max = t[n - 1];
-	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+	m = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+	if (t != buf)
+		free(t);
+	return m;
 }
 
 /* The samples that medians and ratios are of. */
