@@ -478,6 +478,84 @@ static void send_frames(const struct tcase *c, __u8 *frame, __u32 n)
 	}
 }
 
+/* Whether this kernel's test_run sends the copies of a live broadcast
+ * redirect intact.  6.1's does not: one copy arrives with 40 zero bytes in
+ * front and its tail cut, the others not at all - its xdp_frame sits
+ * elsewhere in a live-frame page than where xdpf_clone() looks for it.
+ * Frames a real interface receives are cloned right on the same kernel
+ * (test_xdp.sh's flood_by_broadcast_redirect), so the fault is the
+ * test_run path's, and the probe is a program of its own, not ours:
+ * redirect_map(group of two ports, BPF_F_BROADCAST).
+ */
+const char *dp_live_bcast_broken;
+
+void dp_probe_live_broadcast(void)
+{
+	static const char why[] =
+		"this kernel's test_run corrupts live broadcast copies (6.1)";
+	__u8 frame[FRAME_LEN] = { 0x02, 0, 0, 0, 0, 0x0b, 0x02, 0, 0, 0, 0,
+				  0x0a, ETH_P_XVS_TEST >> 8,
+				  ETH_P_XVS_TEST & 0xff, 0x5a };
+	__u8 buf[MAX_FRAME];
+	struct bpf_insn prog[] = {
+		/* r1 = group (ld_imm64 of a map fd), r2 = 0,
+		 * r3 = BPF_F_BROADCAST, call bpf_redirect_map, exit
+		 */
+		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_1,
+		  .src_reg = BPF_PSEUDO_MAP_FD },
+		{ 0 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_2 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_3,
+		  .imm = BPF_F_BROADCAST },
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_redirect_map },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct xdp_md md = { .data_end = sizeof(frame) };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
+		.data_size_in = sizeof(frame), .ctx_in = &md,
+		.ctx_size_in = sizeof(md), .repeat = 1,
+		.flags = BPF_F_TEST_XDP_LIVE_FRAMES);
+	struct bpf_devmap_val v = {};
+	int grp, fd = -1, i, n, to[2], k = 0, got = 0, ok = 0;
+
+	for (i = B; i <= X && k < 2; i++)
+		if (topo & BIT(i))
+			to[k++] = i;
+	grp = bpf_map_create(BPF_MAP_TYPE_DEVMAP_HASH, "xvs_test_probe",
+			     sizeof(__u32), sizeof(v), 2, NULL);
+	if (k < 2 || grp < 0)
+		goto out;
+	for (i = 0; i < 2; i++) {
+		v.ifindex = ifs[to[i]].ifindex;
+		if (bpf_map_update_elem(grp, &v.ifindex, &v, 0))
+			goto out;
+	}
+	prog[0].imm = grp;
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "xvs_probe", "GPL", prog,
+			   sizeof(prog) / sizeof(prog[0]), NULL);
+	md.ingress_ifindex = ifs[A].ifindex;
+	drain();
+	if (fd < 0 || bpf_prog_test_run_opts(fd, &opts))
+		goto out;
+	for (i = 0; i < 200 && got < 2; i++) {
+		usleep(5000);
+		for (k = 0; k < 2; k++) {
+			while ((n = dp_recv(to[k], PEER, buf, sizeof(buf))) >= 0) {
+				got++;
+				ok += n == sizeof(frame) &&
+				      !memcmp(buf, frame, sizeof(frame));
+			}
+		}
+	}
+	if (got != 2 || ok != 2)
+		dp_live_bcast_broken = why;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (grp >= 0)
+		close(grp);
+}
+
 /* An XDP case once more, live, to see what comes out.  Returns the ports
  * whose own stack must get the frame: an XDP_PASS frame goes up the
  * ingress port's.
@@ -491,6 +569,12 @@ static __u32 run_live(const struct tcase *c, __u8 *frame)
 		return c->up;
 	if (c->err || c->linear || len > ETH_FRAME_LEN)
 		return 0;	/* nothing to send, or too big to send live */
+	/* A flood is one broadcast redirect, however few copies its
+	 * ports' egress keeps.
+	 */
+	if (dp_live_bcast_broken &&
+	    (c->events[XVS_EV_FLOOD] || __builtin_popcount(c->out) > 1))
+		dp_case_skip = dp_live_bcast_broken;	/* run, not checked */
 	err = run_prog(c, frame, len, BPF_F_TEST_XDP_LIVE_FRAMES, &v);
 	if (err)
 		fail("live test_run: %s", strerror(-err));
@@ -517,8 +601,13 @@ bool run_frames_and_check(const struct tcase *c)
 	check_counters(c, n);
 	check_upcalls(c, t0, t1);
 	check_seen(c, t0);
-	if (!live_tc)
-		check_output(c, run_live(c, frame));
+	if (!live_tc) {
+		__u32 up = run_live(c, frame);
+
+		if (dp_case_skip)
+			return !failures;	/* what was sent is garbled */
+		check_output(c, up);
+	}
 	check_tx(c);
 	return !failures;
 }

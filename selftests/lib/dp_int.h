@@ -51,6 +51,14 @@ void percpu_sum(int fd, __u32 key, __u64 *sum, int n);
 /* Print where two frames differ (a failure's detail). */
 void hexdiff(const __u8 *want, __u32 wlen, const __u8 *got, __u32 glen);
 
+/* Set at start-up when this kernel's test_run mangles live broadcast
+ * copies (the reason), so floods' live output goes unchecked: such a case
+ * sets dp_case_skip, and reports SKIP if nothing else failed.
+ */
+extern const char *dp_live_bcast_broken;
+extern const char *dp_case_skip;
+void dp_probe_live_broadcast(void);
+
 /* Run a seeded case's frames and check all that must come of them. */
 bool run_frames_and_check(const struct tcase *c);
 /* ... with the case's TC hooks attached for the while (a .fn case that
