@@ -71,7 +71,7 @@ help:
 	@echo 'make deps       install the Debian packages the project needs'
 	@echo 'make demo       install, build, run the switch on a demo topology'
 	@echo 'make demo-down  tear the demo down'
-	@echo 'make test       install, build and run the whole test suite'
+	@echo 'make test       install, build, run the suite on this kernel and in a 6.1 VM (VM=0: here only)'
 	@echo 'make vmtest     the same in a VM on Debian 12'"'"'s 6.1 kernel (KERNEL=vmlinuz, VM_TESTS=...)'
 	@echo 'make bench      build and run the benchmarks (root; QUICK=1: ~1 min; SCENARIO=name; OVS=1)'
 	@echo 'make selftests  build the test artefacts only'
@@ -158,16 +158,17 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/bench/bench_dp \
 		$(OUTPUT)/bench/bench_fwd $(EXAMPLES)
 	$(Q)$(MAKE) --no-print-directory -C selftests
-	$(Q)$(MAKE) --no-print-directory -C selftests run_tests
+	$(Q)selftests/lanes.sh $(if $(filter 0 n no,$(VM)),--no-vm) $(VM_TESTS)
 
 # The suite in a VM (virtme-ng, QEMU without KVM) on another kernel:
 # Debian 12's stock one unless KERNEL=path/to/vmlinuz (its modules beside
 # it, in <root>/lib/modules/<version>).  Under TCG a test runs ~10x slower
 # than here, so only VM_TESTS run (VM_TESTS= runs them all); results in
 # $(OUTPUT)/vm/results/.
-VM_TESTS	?= test_datapath test_vlan_datapath test_config test_l2.sh \
-		   test_vlan.sh test_vlan_interop.sh test_tunnel_datapath test_gre.sh \
-		   test_gre_interop.sh
+VM_TESTS	?= test_datapath test_vlan_datapath test_flow_datapath \
+		   test_tunnel_datapath test_config test_l2.sh test_xdp.sh \
+		   test_vlan.sh test_vlan_interop.sh test_gre.sh test_gre_interop.sh \
+		   test_flow.sh
 vmtest: deps
 	$(Q)tools/vm-deps.sh
 	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/bench/bench_dp \
