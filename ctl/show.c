@@ -94,6 +94,7 @@ static long long afxdp_bound(const struct show_ctx *sc, const char *port)
 		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
 	struct xvs_xsk_probe r;
 	int fd = afxdp_pin(sc, port, "probe"), e;
+	long long mask = 0;
 
 	if (fd < 0)
 		return fd;
@@ -102,7 +103,11 @@ static long long afxdp_bound(const struct show_ctx *sc, const char *port)
 	if (e)
 		return e;
 	memcpy(&r, out, sizeof(r));
-	return r.magic == XVS_XSK_PROBE_MAGIC ? (long long)r.bound : -EPROTO;
+	if (r.magic != XVS_XSK_PROBE_MAGIC)
+		return -EPROTO;
+	for (e = 0; e < XVS_XSK_MAX_QUEUES; e++)
+		mask |= r.bound[e] ? 1LL << e : 0;
+	return mask;
 }
 
 static struct json_object *relay_of(const struct show_ctx *sc, const char *port)

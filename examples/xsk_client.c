@@ -223,7 +223,7 @@ static int client_open(struct client *cl, const char *ifname, __u32 queue)
 		.bind_flags = XDP_USE_NEED_WAKEUP,
 	};
 	size_t size = (size_t)NUM_FRAMES * FRAME_SIZE;
-	int e;
+	int e, i;
 
 	cl->buf = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -232,8 +232,17 @@ static int client_open(struct client *cl, const char *ifname, __u32 queue)
 	e = xsk_umem__create(&cl->umem, cl->buf, size, &cl->fill, &cl->comp, &ucfg);
 	if (e)
 		return e;
-	e = xsk_socket__create(&cl->xsk, ifname, queue, cl->umem, &cl->rx, &cl->tx,
-			       &scfg);
+	/* A socket just closed on this queue is released by the kernel a
+	 * moment later (its pool goes in a work item): until then binding
+	 * says EBUSY.  Wait for that, a little.
+	 */
+	for (i = 0; i < 20; i++) {
+		e = xsk_socket__create(&cl->xsk, ifname, queue, cl->umem, &cl->rx,
+				       &cl->tx, &scfg);
+		if (e != -EBUSY)
+			break;
+		usleep(100 * 1000);
+	}
 	if (e)
 		return e;
 	return fill_all(cl);

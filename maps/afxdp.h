@@ -85,7 +85,7 @@ struct xvs_xsk_conf {
 /* What probe writes at the start of the frame it runs on. */
 struct xvs_xsk_probe {
 	__u32 magic;			/* XVS_XSK_PROBE_MAGIC: it ran */
-	__u32 bound;			/* bit q: xsks[q] holds a socket */
+	__u8  bound[XVS_XSK_MAX_QUEUES];	/* 1: xsks[q] holds a socket */
 };
 #define XVS_XSK_PROBE_MAGIC	0x78736b70	/* "xskp" */
 
