@@ -172,7 +172,7 @@ VM_TESTS	?= test_datapath test_vlan_datapath test_flow_datapath \
 vmtest: deps
 	$(Q)tools/vm-deps.sh
 	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/bench/bench_dp \
-		$(OUTPUT)/bench/bench_fwd
+		$(OUTPUT)/bench/bench_fwd $(EXAMPLES)
 	$(Q)$(MAKE) --no-print-directory -C selftests
 	$(Q)k='$(KERNEL)'; \
 	[ -n "$$k" ] || k=$$(tools/vm-deps.sh kernel $(OUTPUT)/vm/kernel) || exit 1; \
