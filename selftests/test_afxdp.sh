@@ -13,7 +13,8 @@
 # Cases: the port's make-up (veth pair, programs, pins); pings answered by
 # the client with every counter on the way equal to the frames sent; no
 # consumer: frames counted as no_consumer and passed nowhere; checksums
-# from a local stack done on the way in; two queues, a client on each; the
+# from a local stack done on the way in; two queues, a client on each;
+# frames of the MTU; the
 # port in a VLAN access mode; a flow rule dropping ICMP to it; xvsd
 # killed, the appliance still answered, a new xvsd adopts the port; port
 # exec hands sockets to an unprivileged command; the veth deleted under
@@ -25,7 +26,7 @@ CLIENT=$TOP/.output/examples/xsk_client
 [ -x "$CLIENT" ] || ktap_skip_all "xsk_client not built (make examples)"
 
 TESTS=(port_made ping_appliance no_consumer checksums_done multi_queue
-       vlan_access flow_drop daemon_killed exec_hands_sockets veth_deleted
+       full_size_frames vlan_access flow_drop daemon_killed exec_hands_sockets veth_deleted
        port_del_leaves_nothing bad_input stop_cleanup)
 
 APP_IP=10.9.0.2
@@ -198,6 +199,17 @@ multi_queue() {
 	n=$(($(cnt "$l0" echo_replies) + $(cnt "$l1" echo_replies)))
 	[ $n = 6 ] || fail "$n echo replies over both queues, want 6"
 	check xvsctl port del vm4
+}
+
+# Frames of the port's MTU, both ways (1472 bytes of ICMP data, DF set).
+full_size_frames() {
+	local line
+	client_start
+	in_ns "$(ns_of a)" ping -c 2 -i 0.2 -W 2 -q -s 1472 -M do $APP_IP >/dev/null ||
+		fail "no answer to 1514-byte frames"
+	line=$(client_stop)
+	echo "$line"
+	[ "$(cnt "$line" echo_replies)" = 2 ] || fail "not 2 full-size echo replies"
 }
 
 vlan_access() {
