@@ -14,12 +14,11 @@
 # the client with every counter on the way equal to the frames sent; no
 # consumer: frames counted as no_consumer and passed nowhere; checksums
 # from a local stack done on the way in; two queues, a client on each;
-# frames of the MTU; the
-# port in a VLAN access mode; a flow rule dropping ICMP to it; xvsd
-# killed, the appliance still answered, a new xvsd adopts the port; port
-# exec hands sockets to an unprivileged command; the veth deleted under
-# xvsd (running or not); port del and detach leave nothing; bad input;
-# stop --cleanup takes the ports, relay socket included.
+# frames of the MTU; the port in a VLAN access mode; a flow rule dropping
+# ICMP to it; xvsd killed, the appliance still answered, a new xvsd adopts
+# the port; port exec hands sockets to an unprivileged command; the veth
+# deleted under xvsd (running or not); port del and detach leave nothing;
+# bad input; stop --cleanup takes the ports, relay socket included.
 source "$(dirname "$0")/lib/lib.sh"
 require_env tcpdump jq
 CLIENT=$TOP/.output/examples/xsk_client
