@@ -557,20 +557,36 @@ static void tx_reap(struct relay *r)
 		xsk_ring_cons__release(&q->comp, n);
 }
 
+/* Copy mode sends at most 32 frames a kick and says EAGAIN while more
+ * are left on the ring: kick until it is empty or the device pushes
+ * back (EAGAIN with nothing taken, EBUSY, ENOBUFS), when the frames stay
+ * on the ring for the next round (which comes soon while any are out).
+ */
+#define RELAY_KICKS	(RELAY_RING / 32 + 1)
+
 static void tx_kick(struct relay *r)
 {
 	struct relay_queue *q = &r->q[0];
+	__u32 left, was, i;
 
 	if (!xsk_ring_prod__needs_wakeup(&q->tx))
 		return;
-	/* EAGAIN, EBUSY, ENOBUFS: the frames stay on the ring and go with
-	 * the next kick (the poll round wakes while any are out).
-	 */
-	if (sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 &&
-	    errno != EAGAIN && errno != EBUSY && errno != ENOBUFS &&
-	    errno != EINTR && relay_may_log(r, LOG_KICK))
-		pr_warn("relay %s: couldn't kick the tx ring of '%s': %s",
-			r->port, r->ifname, strerror(errno));
+	left = RELAY_RING - xsk_prod_nb_free(&q->tx, RELAY_RING);
+	for (i = 0; i < RELAY_KICKS && left; i++) {
+		if (sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
+			return;
+		if (errno != EAGAIN && errno != EBUSY && errno != ENOBUFS &&
+		    errno != EINTR) {
+			if (relay_may_log(r, LOG_KICK))
+				pr_warn("relay %s: couldn't kick the tx ring of '%s': %s",
+					r->port, r->ifname, strerror(errno));
+			return;
+		}
+		was = left;
+		left = RELAY_RING - xsk_prod_nb_free(&q->tx, RELAY_RING);
+		if (errno != EAGAIN || left == was)
+			return;
+	}
 }
 
 /* Put one frame on the tx ring (submitted by tx_submit()). */
