@@ -219,24 +219,49 @@ static int start_bridge(struct topo *t)
 			 t->ns[NS_SW], t->tag);
 }
 
-/* p0's NAPI kthread, "napi/<tag>p0-<napi id>"; 0 if there is none. */
+/* When process `pid` started (clock ticks since boot); 0 if unknown. */
+static unsigned long long start_time(const char *pid)
+{
+	unsigned long long t = 0;
+	char path[300], buf[512], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	f = fopen(path, "r");
+	if (f && fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+		/* after the comm: state, then 18 fields, then starttime */
+		sscanf(p + 2, "%*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+			      "%*s %*s %*s %*s %*s %*s %llu", &t);
+	if (f)
+		fclose(f);
+	return t;
+}
+
+/* p0's NAPI kthread, "napi/<tag>p0-<napi id>"; 0 if there is none.  The
+ * youngest of that name: a bench that died without its cleanup leaves
+ * namespaces with devices of the same names, and their threads.
+ */
 static pid_t find_napi(const struct topo *t)
 {
 	char want[32], path[300], comm[32];
+	unsigned long long best = 0, st;
 	struct dirent *de;
 	pid_t pid = 0;
 	DIR *d = opendir("/proc");
 	FILE *f;
 
 	snprintf(want, sizeof(want), "napi/%sp0-", t->tag);
-	while (d && !pid && (de = readdir(d))) {
+	while (d && (de = readdir(d))) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
 		f = fopen(path, "r");
 		if (f && fgets(comm, sizeof(comm), f) &&
-		    !strncmp(comm, want, strlen(want)))
+		    !strncmp(comm, want, strlen(want)) &&
+		    (st = start_time(de->d_name)) >= best) {
+			best = st;
 			pid = atoi(de->d_name);
+		}
 		if (f)
 			fclose(f);
 	}
