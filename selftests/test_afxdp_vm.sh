@@ -28,7 +28,7 @@ VM_IP=10.9.1.100
 SOCK=$RUNDIR/vm1.sock
 VM_LOG=$RUNDIR/vm.log
 # How long the guest stays up after its own pings, for the station's.
-GUEST_LINGER=20
+GUEST_LINGER=10
 
 vm_requirements() {
 	local mod
