@@ -21,9 +21,10 @@
  * meant (0, or more than any frame QEMU sends) leaves us out of sync: the
  * connection is closed.  A frame longer than the port allows is skipped,
  * which keeps sync.  Dgram: a datagram is a frame.  QEMU's dgram netdev
- * binds its own `local` path and sends to ours, so the peer is whoever
- * sent the last frame, kept until sending to it fails; until the VM sends
- * its first frame there is nobody to send to.
+ * binds its own `local` path and sends to ours, so the peer is the
+ * address of the first datagram, kept until its socket is gone (a send
+ * fails, or the probe once a second finds nothing bound there); until
+ * the VM sends its first frame there is nobody to send to.
  *
  * Threads.  relay_start() sets everything up in the caller's thread (so
  * every error is reported to it), then one thread per relay polls the
@@ -292,12 +293,14 @@ static int relay_listen(struct relay *r, const struct relay_conf *c,
 	r->lfd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (r->lfd < 0)
 		goto fail_errno;
-	what = "bind";
-	if (bind(r->lfd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
-		goto fail_errno;
-	/* Until chown/chmod below the file has the daemon's umask (0755 at
-	 * worst): nobody else may connect meanwhile, so no window opens.
+	/* bind() gives the file the socket inode's mode less the umask:
+	 * owner-only until chown/chmod below, so nobody else can connect
+	 * in between, whatever the daemon's umask.
 	 */
+	what = "bind";
+	if (fchmod(r->lfd, 0600) < 0 ||
+	    bind(r->lfd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+		goto fail_errno;
 	what = "listen on";
 	if (type == SOCK_STREAM && listen(r->lfd, 4) < 0)
 		goto fail_unlink;
