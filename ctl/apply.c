@@ -27,8 +27,9 @@ static void apply_help(void)
 {
 	fputs("Usage: xvsctl apply -f FILE [--dry-run]\n"
 	      "       xvsctl export\n"
-	      "apply   make the switch match FILE (YAML: bridges, ports, VLANs,\n"
-	      "        static MAC entries, limits), starting xvsd if needed;\n"
+	      "apply   make the switch match FILE (YAML: bridges, ports, AF_XDP\n"
+	      "        ports, tunnels, VLANs, static MAC entries, limits),\n"
+	      "        starting xvsd if needed;\n"
 	      "        all or nothing.  Errors in FILE: exit 2, nothing changed\n"
 	      "  --dry-run  print what would change (+ add, ~ change, - remove)\n"
 	      "export  print the running switch as a file apply takes\n", stdout);
@@ -49,6 +50,8 @@ static int read_switch(struct ctl *c, struct xvs_snapshot *snap)
 		return err;
 	err = snapshot_read(st.ports_fd, st.bridges_fd, st.fdb_fd, st.tunnels_fd,
 			    snap);
+	if (!err)
+		err = snapshot_read_afxdp(c->inst.pin_dir, snap);
 	state_close(&st);
 	if (err) {
 		ctl_err("Couldn't read the switch: %s", strerror(-err));
@@ -79,7 +82,11 @@ static int parse_apply(struct cmd_args *a, const char **file, bool *dry)
 
 static int load_file(const char *file, struct xvs_config *cfg)
 {
-	struct config_opts opts = { .iface_exists = config_iface_exists };
+	struct config_opts opts = {
+		.iface_exists = config_iface_exists,
+		.user_ids = config_user_ids,
+		.group_id = config_group_id,
+	};
 	int e, i;
 
 	e = config_parse_file(file, cfg, &opts);

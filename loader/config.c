@@ -13,7 +13,9 @@
  * and the walk goes on, so one run reports every error.
  */
 #include <errno.h>
+#include <grp.h>
 #include <net/if.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -222,11 +224,18 @@ struct vlan_seen {
 	yaml_node_t *mode, *tag, *trunks;
 };
 
+/* What only an AF_XDP port has; the socket's keys need vm-socket. */
+enum { XK_QUEUES, XK_VM_SOCKET, XK_OWNER, XK_MODE, XK_FRAMING, XK_N };
+static const char *const afxdp_keys[XK_N] = {
+	"queues", "vm-socket", "socket-owner", "socket-mode", "framing",
+};
+
 /* A port being read, and where its keys were. */
 struct port_walk {
 	struct config_port p;
 	struct vlan_seen vs;
-	yaml_node_t *xdp_mode, *hook;
+	yaml_node_t *xdp_mode, *hook, *host;
+	yaml_node_t *type, *xsk[XK_N];	/* an AF_XDP port's keys */
 };
 
 static int trunks_item(struct pctx *x, yaml_node_t *n, __u64 bits[64])
@@ -290,6 +299,143 @@ static int vlan_key(struct pctx *x, const char *key, yaml_node_t *v,
 	return 1;
 }
 
+/* --- AF_XDP ports ---------------------------------------------------- */
+
+/* A user or group id, by the host's lookup (x->opts) or as a number. */
+static int owner_user(struct pctx *x, const char *user, __u32 *uid, __u32 *gid)
+{
+	if (x->opts && x->opts->user_ids)
+		return x->opts->user_ids(user, uid, gid);
+	*gid = (__u32)-1;
+	return parse_u32(user, 0, UINT32_MAX - 1, uid) ? -ENOENT : 0;
+}
+
+static int owner_group(struct pctx *x, const char *group, __u32 *gid)
+{
+	if (x->opts && x->opts->group_id)
+		return x->opts->group_id(group, gid);
+	return parse_u32(group, 0, UINT32_MAX - 1, gid) ? -ENOENT : 0;
+}
+
+/* USER[:GROUP], as `port add --socket-owner`: a user alone is in its
+ * own group.
+ */
+static void get_owner(struct pctx *x, yaml_node_t *n, struct config_afxdp *a)
+{
+	const char *v = scalar(n);
+	char user[256], *group = NULL;
+
+	if (v && strlen(v) < sizeof(user)) {
+		snprintf(user, sizeof(user), "%s", v);
+		group = strchr(user, ':');
+		if (group)
+			*group++ = '\0';
+	}
+	if (!v || strlen(v) >= sizeof(user) || !*user || (group && !*group))
+		err_at(x, n, "'socket-owner' must be USER or USER:GROUP (names or ids)");
+	else if (owner_user(x, user, &a->uid, &a->gid))
+		err_at(x, n, "'socket-owner': no user '%.40s' on this host", user);
+	else if (group && owner_group(x, group, &a->gid))
+		err_at(x, n, "'socket-owner': no group '%.40s' on this host", group);
+}
+
+static void get_mode(struct pctx *x, yaml_node_t *n, __u32 *mode)
+{
+	const char *v = scalar(n);
+	unsigned long m = 0;
+	char *end = NULL;
+
+	if (v && *v && *v != '-')
+		m = strtoul(v, &end, 8);
+	if (!end || *end || m > 07777)
+		err_at(x, n, "'socket-mode' must be octal permission bits such as \"0660\"");
+	else
+		*mode = m;
+}
+
+/* queues, vm-socket, socket-owner, socket-mode, framing: 1 if `key` is one. */
+static int afxdp_key(struct pctx *x, const char *key, yaml_node_t *v,
+		     struct port_walk *w)
+{
+	struct config_afxdp *a = &w->p.xsk;
+	const char *s = scalar(v);
+	size_t i;
+
+	for (i = 0; i < XK_N; i++)
+		if (!strcmp(key, afxdp_keys[i]))
+			break;
+	if (i == XK_N)
+		return 0;
+	w->xsk[i] = v;
+	switch (i) {
+	case XK_QUEUES:
+		get_u32(x, v, "queues", 1, XVS_XSK_MAX_QUEUES, &a->queues);
+		break;
+	case XK_VM_SOCKET:
+		if (s && s[0] == '/' && strlen(s) < XVS_XSK_PATH_LEN)
+			snprintf(a->vm_socket, sizeof(a->vm_socket), "%s", s);
+		else
+			err_at(x, v, "'vm-socket' must be an absolute path under %d characters",
+			       XVS_XSK_PATH_LEN);
+		break;
+	case XK_OWNER:
+		get_owner(x, v, a);
+		break;
+	case XK_MODE:
+		get_mode(x, v, &a->mode);
+		break;
+	default:
+		if (s && (!strcmp(s, "stream") || !strcmp(s, "dgram")))
+			a->dgram = s[0] == 'd';
+		else
+			err_at(x, v, "'framing' must be stream or dgram");
+	}
+	return 1;
+}
+
+/* What the keys of an AF_XDP port need, and what it refuses: it is made
+ * by xvsd and attached as `port add` does (XDP native, no host).
+ */
+static void afxdp_check(struct pctx *x, const struct port_walk *w)
+{
+	yaml_node_t *attach[3] = { w->hook, w->xdp_mode, w->host };
+	static const char *const attach_keys[3] = { "hook", "xdp-mode", "host" };
+	size_t i;
+
+	for (i = 0; !w->p.afxdp && !w->type && i < XK_N; i++)
+		if (w->xsk[i])
+			err_at(x, w->xsk[i], "'%s' is for AF_XDP ports (type: afxdp)",
+			       afxdp_keys[i]);
+	if (!w->p.afxdp)
+		return;
+	for (i = 0; i < ARRAY_SIZE(attach); i++)
+		if (attach[i])
+			err_at(x, attach[i], "'%s' is not for an AF_XDP port (xvsd attaches it at native XDP, not a host port)",
+			       attach_keys[i]);
+	for (i = XK_OWNER; !w->xsk[XK_VM_SOCKET] && i < XK_N; i++)
+		if (w->xsk[i])
+			err_at(x, w->xsk[i], "'%s' needs 'vm-socket'", afxdp_keys[i]);
+}
+
+/* Is the port one xvsd makes (type: afxdp)?  Asked before its keys are
+ * walked: such a port's interface need not exist yet.
+ */
+static bool port_is_afxdp(struct pctx *x, yaml_node_t *map)
+{
+	yaml_node_pair_t *p;
+	const char *k, *v;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return false;
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		k = scalar(node(x, p->key));
+		v = scalar(node(x, p->value));
+		if (k && v && !strcmp(k, "type") && !strcmp(v, "afxdp"))
+			return true;
+	}
+	return false;
+}
+
 static void port_key(struct pctx *x, const char *key, yaml_node_t *k,
 		     yaml_node_t *v, void *arg)
 {
@@ -298,7 +444,7 @@ static void port_key(struct pctx *x, const char *key, yaml_node_t *k,
 	struct port_walk *seen = arg;
 	struct config_port *p = &seen->p;
 
-	if (vlan_key(x, key, v, &p->vlan, &seen->vs)) {
+	if (vlan_key(x, key, v, &p->vlan, &seen->vs) || afxdp_key(x, key, v, seen)) {
 		return;
 	} else if (!strcmp(key, "hook")) {
 		seen->hook = v;
@@ -307,10 +453,18 @@ static void port_key(struct pctx *x, const char *key, yaml_node_t *k,
 		seen->xdp_mode = v;
 		get_word(x, v, "xdp-mode", modes, &p->xdp_mode);
 	} else if (!strcmp(key, "host")) {
+		seen->host = v;
 		get_bool(x, v, "host", &p->host);
+	} else if (!strcmp(key, "type")) {
+		seen->type = v;
+		if (scalar(v) && !strcmp(scalar(v), "afxdp"))
+			p->afxdp = true;
+		else
+			err_at(x, v, "'type' must be afxdp (leave it out for an interface of this host)");
 	} else {
-		err_at(x, k, "unknown port key '%.40s' (vlan-mode, tag, trunks, hook, xdp-mode, host)",
-		       key);
+		err_at(x, k, "unknown port key '%.40s' (vlan-mode, tag, trunks, hook, xdp-mode, host, type, %s, %s, %s, %s, %s)",
+		       key, afxdp_keys[0], afxdp_keys[1], afxdp_keys[2], afxdp_keys[3],
+		       afxdp_keys[4]);
 	}
 }
 
@@ -336,6 +490,7 @@ static void port_check(struct pctx *x, const struct port_walk *s)
 	vlan_check(x, &p->vlan, &s->vs);
 	if (s->xdp_mode && strcmp(p->xdp_mode, "auto") && !strcmp(p->hook, "tc"))
 		err_at(x, s->xdp_mode, "'xdp-mode' with hook tc (it needs hook xdp or auto)");
+	afxdp_check(x, s);
 }
 
 struct bridge_walk {
@@ -375,8 +530,12 @@ static void bridge_port(struct pctx *x, const char *key, yaml_node_t *k,
 			yaml_node_t *v, void *arg)
 {
 	struct config_bridge *b = ((struct bridge_walk *)arg)->b;
-	struct port_walk pk = { .p = { .hook = "auto", .xdp_mode = "auto", .host = -1 } };
+	struct port_walk pk = { .p = {
+		.hook = "auto", .xdp_mode = "auto", .host = -1,
+		.xsk = { .queues = 1, .uid = (__u32)-1, .gid = (__u32)-1, .mode = 0600 },
+	} };
 	struct config_port *ports;
+	bool made = port_is_afxdp(x, v);
 
 	pk.p.pos.line = k->start_mark.line + 1;
 	pk.p.pos.col = k->start_mark.column + 1;
@@ -384,7 +543,11 @@ static void bridge_port(struct pctx *x, const char *key, yaml_node_t *k,
 		return;
 	if (name_taken(x, k, pk.p.iface, "interface"))
 		;
-	else if (x->opts && x->opts->iface_exists && !x->opts->iface_exists(pk.p.iface))
+	else if (made && strlen(pk.p.iface) > XVS_XSK_NAME_MAX)
+		err_at(x, k, "AF_XDP port name '%s' is too long (at most %d characters: '%s' names the far side)",
+		       pk.p.iface, XVS_XSK_NAME_MAX, XVS_XSK_PEER_SUFFIX);
+	else if (!made && x->opts && x->opts->iface_exists &&
+		 !x->opts->iface_exists(pk.p.iface))
 		err_at(x, k, "no interface '%s' on this host", pk.p.iface);
 	if (want_map(x, v, "a port") > 0)
 		map_each(x, v, "key", port_key, &pk);
@@ -833,6 +996,33 @@ void config_free(struct xvs_config *cfg)
 bool config_iface_exists(const char *name)
 {
 	return if_nametoindex(name) != 0;
+}
+
+int config_user_ids(const char *user, __u32 *uid, __u32 *gid)
+{
+	struct passwd *pw;
+
+	if (!parse_u32(user, 0, UINT32_MAX - 1, uid))
+		pw = getpwuid(*uid);
+	else if ((pw = getpwnam(user)))
+		*uid = pw->pw_uid;
+	else
+		return -ENOENT;
+	*gid = pw ? pw->pw_gid : (__u32)-1;
+	return 0;
+}
+
+int config_group_id(const char *group, __u32 *gid)
+{
+	struct group *gr;
+
+	if (!parse_u32(group, 0, UINT32_MAX - 1, gid))
+		return 0;
+	gr = getgrnam(group);
+	if (!gr)
+		return -ENOENT;
+	*gid = gr->gr_gid;
+	return 0;
 }
 
 __u16 config_untagged_vlan(const struct xvs_port_vlan *v)

@@ -38,6 +38,7 @@
 #include "maps/port.h"
 #include "maps/fdb.h"
 #include "maps/tunnel.h"
+#include "maps/afxdp.h"
 
 #define CONFIG_MAX_ERRORS	100
 #define CONFIG_MAX_SIZE		(4 << 20)	/* bytes of YAML */
@@ -50,12 +51,23 @@ struct config_pos {
 	int line, col;
 };
 
+/* An AF_XDP port's settings (`type: afxdp`), as `port add` takes them. */
+struct config_afxdp {
+	__u32 queues;			/* 1..XVS_XSK_MAX_QUEUES, default 1 */
+	char vm_socket[XVS_XSK_PATH_LEN];	/* "": no relay */
+	__u32 uid, gid;			/* the socket's owner; -1: as created */
+	__u32 mode;			/* its permission bits, default 0600 */
+	int dgram;			/* framing dgram; else stream */
+};
+
 struct config_port {
 	char iface[CONFIG_IFNAMSIZ];
 	const char *hook;		/* "auto" (default), "xdp", "tc" */
 	const char *xdp_mode;		/* "auto" (default), "native", "skb" */
 	int host;			/* -1 not given (attach decides), 0, 1 */
 	struct xvs_port_vlan vlan;	/* default: trunk of every VLAN */
+	bool afxdp;			/* an AF_XDP port xvsd makes */
+	struct config_afxdp xsk;	/* its settings */
 	struct config_pos pos;
 };
 
@@ -102,10 +114,20 @@ struct xvs_config {
 struct config_opts {
 	/* Does the interface exist?  NULL: not checked. */
 	bool (*iface_exists)(const char *name);
+	/* A user (a name or a number): its uid and group (-1: none known);
+	 * a group: its gid.  0 or -ENOENT.  NULL: numbers only, a user's
+	 * group unknown.
+	 */
+	int (*user_ids)(const char *user, __u32 *uid, __u32 *gid);
+	int (*group_id)(const char *group, __u32 *gid);
 };
 
-/* The check xvsctl and xvsd use: an interface of this namespace. */
+/* The checks xvsctl and xvsd use: an interface of this namespace, the
+ * users and groups of this host (as `port add --socket-owner`).
+ */
 bool config_iface_exists(const char *name);
+int config_user_ids(const char *user, __u32 *uid, __u32 *gid);
+int config_group_id(const char *group, __u32 *gid);
 
 /* 0: valid; -EINVAL: cfg->errors says why; -errno: could not read the
  * file (also in cfg->errors).  config_free() in every case.
@@ -132,7 +154,9 @@ struct snapshot_fdb {
  * (the one in the map if it is gone); tunnel ports are among them (flag
  * XVS_PORT_F_TUNNEL), their tunnels in tunnels[]; underlays are not (no
  * bridge's, and made by the tunnels).  fdb holds the static entries users
- * added (not a host port's own MAC, which attach makes).
+ * added (not a host port's own MAC, which attach makes).  AF_XDP ports
+ * (XVS_PORT_F_AFXDP) are ports too; their settings, afxdp[], come from
+ * their pinned xsk_conf (snapshot_read_afxdp()).
  */
 struct xvs_snapshot {
 	struct xvs_bridge bridges[XVS_MAX_BRIDGES];	/* by id; name "" unused */
@@ -142,11 +166,17 @@ struct xvs_snapshot {
 	int ntunnels;
 	struct snapshot_fdb *fdb;
 	int nfdb;
+	struct xvs_xsk_conf *afxdp;			/* any order */
+	int nafxdp;
 };
 
 /* tunnels_fd < 0: no tunnels (pins from before them). */
 int snapshot_read(int ports_fd, int bridges_fd, int fdb_fd, int tunnels_fd,
 		  struct xvs_snapshot *s);
+/* After snapshot_read(): the xsk_conf of every AF_XDP port, from
+ * pin_dir/afxdp/<port>/ (none there: none).  0 or -ENOMEM.
+ */
+int snapshot_read_afxdp(const char *pin_dir, struct xvs_snapshot *s);
 void snapshot_free(struct xvs_snapshot *s);
 
 /* --- plan ------------------------------------------------------------ */

@@ -12,29 +12,39 @@
  *   2. ports that go, or must be re-attached   detach      | attach, port_set, fdb_add
  *      (another bridge, hook, xdp-mode, host);
  *      tunnels that go, or must be made again  tunnel_del  | tunnel_add, port_set, fdb_add
- *      (another bridge, address, key, ttl, tos)
+ *      (another bridge, address, key, ttl, tos);
+ *      AF_XDP ports that go, or must be made   port_del    | port_add, port_set, fdb_add
+ *      again (another bridge, queues, socket)
  *   3. bridges that go                         bridge_del  | bridge_set
  *   4. bridges that come or change             bridge_set  | bridge_del or bridge_set
  *   5. ports and tunnels that come             attach      | detach
  *                                              tunnel_add  | tunnel_del
+ *                                              port_add    | port_del
  *   6. VLANs that change                       port_set    | port_set
  *   7. static MAC entries that come or move    fdb_add     | fdb_del or fdb_add
  *
  * A tunnel port is a port by name (its VLANs, the fdb entries behind it);
  * what tunnel_add sets is compared with the snapshot's xvs_tunnels
  * entry.  A tunnel whose local address the file leaves out matches one
- * made without it, whatever address the route gives it now.
+ * made without it, whatever address the route gives it now.  Likewise an
+ * AF_XDP port (`type: afxdp`) is a port by name, and what port_add sets
+ * is compared with its pinned xsk_conf (snapshot_read_afxdp()), from which
+ * the undo of its port_del makes it again.  Never a detach for one: that
+ * would delete its veth, which no attach brings back.
  *
  * Only what differs gets a step, so a port whose settings stay is never
  * touched and its traffic goes on.  `auto` settings in the file match
  * whatever attach chose for them; an unset `host` matches either.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 
@@ -114,11 +124,59 @@ int snapshot_read(int ports_fd, int bridges_fd, int fdb_fd, int tunnels_fd,
 	return err;
 }
 
+/* One port's xsk_conf, if dir/name/xsk_conf is one (of that name). */
+static int snap_afxdp_add(struct xvs_snapshot *s, const char *dir, const char *name)
+{
+	struct xvs_xsk_conf c, *a;
+	char path[PATH_MAX];
+	__u32 zero = 0;
+	int fd, e;
+
+	if (snprintf(path, sizeof(path), "%s/%s/xsk_conf", dir, name) >= (int)sizeof(path))
+		return 0;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	e = bpf_map_lookup_elem(fd, &zero, &c);
+	close(fd);
+	c.name[sizeof(c.name) - 1] = '\0';
+	c.vm_socket[sizeof(c.vm_socket) - 1] = '\0';
+	if (e || strcmp(c.name, name))
+		return 0;
+	a = realloc(s->afxdp, (s->nafxdp + 1) * sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	s->afxdp = a;
+	s->afxdp[s->nafxdp++] = c;
+	return 0;
+}
+
+int snapshot_read_afxdp(const char *pin_dir, struct xvs_snapshot *s)
+{
+	char dir[PATH_MAX];
+	struct dirent *de;
+	int e = 0;
+	DIR *dh;
+
+	snprintf(dir, sizeof(dir), "%s/%s", pin_dir, XVS_XSK_PIN_DIR);
+	dh = opendir(dir);
+	if (!dh)
+		return 0;
+	while (!e && s->nafxdp < XVS_MAX_PORTS && (de = readdir(dh)))
+		if (de->d_name[0] != '.')
+			e = snap_afxdp_add(s, dir, de->d_name);
+	closedir(dh);
+	return e;
+}
+
 void snapshot_free(struct xvs_snapshot *s)
 {
 	free(s->fdb);
 	s->fdb = NULL;
 	s->nfdb = 0;
+	free(s->afxdp);
+	s->afxdp = NULL;
+	s->nafxdp = 0;
 }
 
 static const struct xvs_port *snap_port(const struct xvs_snapshot *s,
@@ -152,6 +210,38 @@ static const struct xvs_tunnel *snap_tunnel(const struct xvs_snapshot *s,
 		if (s->tunnels[i].vport == vport)
 			return &s->tunnels[i];
 	return NULL;
+}
+
+/* The settings of the AF_XDP port whose switch side is on ifindex, or
+ * NULL (not one, or its xsk_conf unreadable).
+ */
+static const struct xvs_xsk_conf *snap_afxdp(const struct xvs_snapshot *s,
+					     __u32 ifindex)
+{
+	int i;
+
+	for (i = 0; i < s->nafxdp; i++)
+		if (s->afxdp[i].ifindex == ifindex)
+			return &s->afxdp[i];
+	return NULL;
+}
+
+/* A running AF_XDP port's settings as the file says them; k NULL: the
+ * defaults.
+ */
+static void afxdp_from_conf(const struct xvs_xsk_conf *k, struct config_afxdp *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->queues = k ? k->queues : 1;
+	a->uid = a->gid = (__u32)-1;
+	a->mode = 0600;
+	if (!k || !(k->flags & XVS_XSK_F_RELAY))
+		return;
+	snprintf(a->vm_socket, sizeof(a->vm_socket), "%s", k->vm_socket);
+	a->uid = k->uid;
+	a->gid = k->gid;
+	a->mode = k->mode;
+	a->dgram = !!(k->flags & XVS_XSK_F_DGRAM);
 }
 
 static const char *snap_bridge(const struct xvs_snapshot *s, __u32 id)
@@ -281,6 +371,36 @@ static json_object *req_tunnel_add_snap(const char *bridge, const char *name,
 			      tun_hook_name(t->flags));
 }
 
+/* An AF_XDP port, as `port add --type afxdp` sends it. */
+static json_object *req_port_add(const char *bridge, const char *name,
+				 const struct config_afxdp *a)
+{
+	json_object *r = req_new("port_add");
+
+	req_str(r, "name", name);
+	req_str(r, "bridge", bridge);
+	req_str(r, "type", "afxdp");
+	req_int(r, "queues", a->queues);
+	if (!a->vm_socket[0])
+		return r;
+	req_str(r, "vm_socket", a->vm_socket);
+	if (a->uid != (__u32)-1)
+		req_int(r, "uid", a->uid);
+	if (a->gid != (__u32)-1)
+		req_int(r, "gid", a->gid);
+	req_int(r, "mode", a->mode);
+	req_str(r, "framing", a->dgram ? "dgram" : "stream");
+	return r;
+}
+
+static json_object *req_port_del(const char *name)
+{
+	json_object *r = req_new("port_del");
+
+	req_str(r, "name", name);
+	return r;
+}
+
 static json_object *req_tunnel_del(const char *name)
 {
 	json_object *r = req_new("tunnel_del");
@@ -404,6 +524,28 @@ static bool port_hook_same(const struct config_port *c, const struct xvs_port *p
 	return c->host < 0 || c->host == !!(p->flags & XVS_PORT_F_HOST);
 }
 
+/* Does the running AF_XDP port have the file's settings?  Unknown ones
+ * (no xsk_conf) cannot be told apart: they match.
+ */
+static bool afxdp_same(const struct config_afxdp *c, const struct xvs_xsk_conf *k)
+{
+	struct config_afxdp now;
+
+	if (!k)
+		return true;
+	afxdp_from_conf(k, &now);
+	return now.queues == c->queues && !strcmp(now.vm_socket, c->vm_socket) &&
+	       (!c->vm_socket[0] || (now.uid == c->uid && now.gid == c->gid &&
+				     now.mode == c->mode && now.dgram == c->dgram));
+}
+
+/* "queues 2, vm-socket /run/vm1.sock" */
+static void afxdp_desc(const struct config_afxdp *a, char *buf, size_t len)
+{
+	snprintf(buf, len, "queues %u%s%s%s", a->queues, a->vm_socket[0] ? ", vm-socket " : "",
+		 a->vm_socket, a->vm_socket[0] && a->dgram ? " (dgram)" : "");
+}
+
 enum port_fate { PORT_KEEP, PORT_DETACH, PORT_REATTACH };
 
 struct planner {
@@ -490,9 +632,26 @@ static enum port_fate port_fate(const struct planner *pl, const struct xvs_port 
 
 	if (!c)
 		return PORT_DETACH;
-	if (strcmp(b->name, snap_bridge(pl->s, p->bridge)) || !port_hook_same(c, p))
+	if (strcmp(b->name, snap_bridge(pl->s, p->bridge)))
+		return PORT_REATTACH;
+	/* An AF_XDP port is made as it is: no hook to compare. */
+	if ((p->flags & XVS_PORT_F_AFXDP) || c->afxdp)
+		return (p->flags & XVS_PORT_F_AFXDP) && c->afxdp &&
+		       afxdp_same(&c->xsk, snap_afxdp(pl->s, p->ifindex)) ?
+		       PORT_KEEP : PORT_REATTACH;
+	if (!port_hook_same(c, p))
 		return PORT_REATTACH;
 	return PORT_KEEP;
+}
+
+/* The name an AF_XDP port was made with (its pins'), which port_del and
+ * port_add take; the interface's, if its xsk_conf is unreadable.
+ */
+static const char *afxdp_name(const struct planner *pl, const struct xvs_port *p)
+{
+	const struct xvs_xsk_conf *k = snap_afxdp(pl->s, p->ifindex);
+
+	return k ? k->name : p->name;
 }
 
 /* The requests that bring a running port back as it is now. */
@@ -500,24 +659,31 @@ static void undo_detach(const struct planner *pl, struct plan_step *st,
 			const struct xvs_port *p)
 {
 	const struct xvs_tunnel *t = snap_tunnel(pl->s, p->ifindex);
+	const char *name = p->name;
 	const struct snapshot_fdb *f;
+	struct config_afxdp a;
 	int i;
 
 	if (p->flags & XVS_PORT_F_TUNNEL) {
 		if (t)
 			undo_add(st, req_tunnel_add_snap(snap_bridge(pl->s, p->bridge),
 							 p->name, t));
-	} else
+	} else if (p->flags & XVS_PORT_F_AFXDP) {
+		name = afxdp_name(pl, p);
+		afxdp_from_conf(snap_afxdp(pl->s, p->ifindex), &a);
+		undo_add(st, req_port_add(snap_bridge(pl->s, p->bridge), name, &a));
+	} else {
 		undo_add(st, req_attach(snap_bridge(pl->s, p->bridge), p->name,
 					p->flags & XVS_PORT_F_XDP ? "xdp" : "tc",
 					p->flags & XVS_PORT_F_XDP_NATIVE ? "native" : "skb",
 					!!(p->flags & XVS_PORT_F_HOST)));
+	}
 	if (!vlan_default(&p->vlan))
-		undo_add(st, req_port_set(p->name, &p->vlan));
+		undo_add(st, req_port_set(name, &p->vlan));
 	for (i = 0; i < pl->s->nfdb; i++) {
 		f = &pl->s->fdb[i];
 		if (f->ifindex == p->ifindex)
-			undo_add(st, req_fdb("fdb_add", f->key.mac, "dev", p->name,
+			undo_add(st, req_fdb("fdb_add", f->key.mac, "dev", name,
 					     f->key.vlan));
 	}
 }
@@ -572,6 +738,14 @@ static void plan_detach(struct planner *pl)
 			undo_detach(pl, st, p);
 			continue;
 		}
+		if (p->flags & XVS_PORT_F_AFXDP) {
+			st = step_add(pl->p, req_port_del(afxdp_name(pl, p)),
+				      "- afxdp port %s from %s%s", p->name,
+				      snap_bridge(pl->s, p->bridge),
+				      fate == PORT_REATTACH ? ", added again below" : "");
+			undo_detach(pl, st, p);
+			continue;
+		}
 		st = step_add(pl->p, req_detach(p->name), "- detach %s from %s (hook %s)%s",
 			      p->name, snap_bridge(pl->s, p->bridge),
 			      port_hook_name(p->flags),
@@ -617,17 +791,22 @@ static void plan_bridges(struct planner *pl)
 	}
 }
 
-/* 5 and 6: ports that come, and VLANs. */
-static void plan_port(struct planner *pl, const struct config_bridge *b,
+/* 5: a port that comes - attached, or made (AF_XDP) - and its VLANs. */
+static void port_come(struct planner *pl, const struct config_bridge *b,
 		      const struct config_port *c)
 {
-	const struct xvs_port *p = snap_port(pl->s, c->iface);
 	static const struct xvs_port_vlan def;
+	char xsk[XVS_XSK_PATH_LEN + 40];
 	struct plan_step *st;
-	char *from, *to;
+	char *to = vlan_desc(&c->vlan);
 
-	if (!p || port_fate(pl, p) != PORT_KEEP) {
-		to = vlan_desc(&c->vlan);
+	if (c->afxdp) {
+		afxdp_desc(&c->xsk, xsk, sizeof(xsk));
+		st = step_add(pl->p, req_port_add(b->name, c->iface, &c->xsk),
+			      "+ afxdp port %s on %s (%s, vlan %s)", c->iface, b->name,
+			      xsk, to ?: "?");
+		undo_add(st, req_port_del(c->iface));
+	} else {
 		st = step_add(pl->p, req_attach(b->name, c->iface, c->hook, c->xdp_mode,
 						c->host),
 			      "+ attach %s to %s (hook %s%s%s%s, vlan %s)", c->iface,
@@ -635,12 +814,25 @@ static void plan_port(struct planner *pl, const struct config_bridge *b,
 			      strcmp(c->xdp_mode, "auto") ? c->xdp_mode : "",
 			      c->host < 0 ? "" : c->host ? ", host" : ", not host",
 			      to ?: "?");
-		free(to);
 		undo_add(st, req_detach(c->iface));
-		if (vlan_default(&c->vlan))
-			return;
-		st = step_add(pl->p, req_port_set(c->iface, &c->vlan), NULL);
-		undo_add(st, req_port_set(c->iface, &def));
+	}
+	free(to);
+	if (vlan_default(&c->vlan))
+		return;
+	st = step_add(pl->p, req_port_set(c->iface, &c->vlan), NULL);
+	undo_add(st, req_port_set(c->iface, &def));
+}
+
+/* 5 and 6: ports that come, and VLANs. */
+static void plan_port(struct planner *pl, const struct config_bridge *b,
+		      const struct config_port *c)
+{
+	const struct xvs_port *p = snap_port(pl->s, c->iface);
+	struct plan_step *st;
+	char *from, *to;
+
+	if (!p || port_fate(pl, p) != PORT_KEEP) {
+		port_come(pl, b, c);
 		return;
 	}
 	if (vlan_equal(&p->vlan, &c->vlan))
@@ -837,11 +1029,36 @@ static void export_tunnel(FILE *f, const struct xvs_port *p, const struct xvs_tu
 	export_vlan(f, &p->vlan);
 }
 
-static void export_port(FILE *f, const struct xvs_port *p)
+/* An AF_XDP port: its settings as port_add took them, then its VLANs. */
+static void export_afxdp(FILE *f, const struct xvs_snapshot *s, const struct xvs_port *p)
+{
+	struct config_afxdp a;
+
+	afxdp_from_conf(snap_afxdp(s, p->ifindex), &a);
+	fprintf(f, "        type: afxdp\n        queues: %u\n", a.queues);
+	if (a.vm_socket[0]) {
+		fputs("        vm-socket: ", f);
+		put_name(f, a.vm_socket);
+		fputc('\n', f);
+		if (a.uid != (__u32)-1 && a.gid != (__u32)-1)
+			fprintf(f, "        socket-owner: \"%u:%u\"\n", a.uid, a.gid);
+		else if (a.uid != (__u32)-1)
+			fprintf(f, "        socket-owner: \"%u\"\n", a.uid);
+		fprintf(f, "        socket-mode: \"%04o\"\n        framing: %s\n", a.mode,
+			a.dgram ? "dgram" : "stream");
+	}
+	export_vlan(f, &p->vlan);
+}
+
+static void export_port(FILE *f, const struct xvs_snapshot *s, const struct xvs_port *p)
 {
 	fputs("      ", f);
 	put_name(f, p->name);
 	fputs(":\n", f);
+	if (p->flags & XVS_PORT_F_AFXDP) {
+		export_afxdp(f, s, p);
+		return;
+	}
 	export_vlan(f, &p->vlan);
 	if (p->flags & XVS_PORT_F_XDP)
 		fprintf(f, "        hook: xdp\n        xdp-mode: %s\n",
@@ -877,7 +1094,7 @@ static void export_bridge(FILE *f, const struct xvs_snapshot *s, __u32 id)
 			continue;
 		if (!ports++)
 			fputs("    ports:\n", f);
-		export_port(f, &s->ports[i]);
+		export_port(f, s, &s->ports[i]);
 	}
 	for (i = 0; i < s->nports; i++) {
 		t = snap_tunnel(s, s->ports[i].ifindex);

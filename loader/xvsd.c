@@ -109,7 +109,11 @@ static int parse_args(struct xvsd *d, int argc, char **argv)
  */
 static int apply_config(struct xvsd *d)
 {
-	struct config_opts opts = { .iface_exists = config_iface_exists };
+	struct config_opts opts = {
+		.iface_exists = config_iface_exists,
+		.user_ids = config_user_ids,
+		.group_id = config_group_id,
+	};
 	struct xvs_snapshot snap;
 	struct xvs_config cfg;
 	struct plan plan = {};
@@ -124,6 +128,8 @@ static int apply_config(struct xvsd *d)
 		return 2;
 	}
 	e = snapshot_read(d->ports_fd, d->bridges_fd, d->fdb_fd, d->tunnels_fd, &snap);
+	if (!e)
+		e = snapshot_read_afxdp(d->inst.pin_dir, &snap);
 	if (!e)
 		e = plan_build(&cfg, &snap, &plan);
 	config_free(&cfg);

@@ -11,6 +11,8 @@
  *   export_* a snapshot exported, parsed back, planned: nothing to do
  *
  * Interfaces whose names start with "nosuch" do not exist; all others do.
+ * Users and groups: "qemu" (uid 64055, group 64055), "kvm" (gid 993), and
+ * numbers (a user of no group).
  *
  * Usage: test_config [CASE]; KTAP on stdout, exit 0 pass, 1 fail.
  */
@@ -31,7 +33,30 @@ static bool fake_exists(const char *name)
 	return strncmp(name, "nosuch", 6) != 0;
 }
 
-static const struct config_opts opts = { .iface_exists = fake_exists };
+static int fake_user(const char *user, __u32 *uid, __u32 *gid)
+{
+	if (!strcmp(user, "qemu")) {
+		*uid = *gid = 64055;
+		return 0;
+	}
+	*gid = (__u32)-1;
+	return parse_u32(user, 0, UINT32_MAX - 1, uid) ? -ENOENT : 0;
+}
+
+static int fake_group(const char *group, __u32 *gid)
+{
+	if (!strcmp(group, "kvm")) {
+		*gid = 993;
+		return 0;
+	}
+	return parse_u32(group, 0, UINT32_MAX - 1, gid) ? -ENOENT : 0;
+}
+
+static const struct config_opts opts = {
+	.iface_exists = fake_exists,
+	.user_ids = fake_user,
+	.group_id = fake_group,
+};
 
 /* --- bad files: each with all of its errors ---------------------------- */
 
@@ -222,6 +247,46 @@ static const struct bad_case bad[] = {
 	  "t.yaml:1:41: nested deeper than the schema allows\n" },
 	{ "bad_nul", "bridges:\n  \"br\\0x\": {}\n",
 	  "t.yaml:2:3: a bridge name must not contain a NUL character\n" },
+	{ "bad_afxdp",
+	  "bridges:\n"
+	  "  br0:\n"
+	  "    ports:\n"
+	  "      vm1: {type: afxdp, queues: 0}\n"
+	  "      vm2: {type: afxdp, queues: 17, vm-socket: run/vm2.sock}\n"
+	  "      vm3:\n"
+	  "        type: afxdp\n"
+	  "        vm-socket: /run/vm3.sock\n"
+	  "        socket-owner: nosuchuser\n"
+	  "        socket-mode: 0999\n"
+	  "        framing: datagram\n"
+	  "      vm4: {type: afxdp, socket-mode: \"0660\", framing: dgram}\n"
+	  "      vm5: {type: afxdp, hook: xdp, xdp-mode: native, host: true}\n"
+	  "      vm6: {type: virtio, queues: 2}\n"
+	  "      eth0: {queues: 2, vm-socket: /run/x.sock}\n"
+	  "      nosuch-vm123: {type: afxdp}\n"
+	  "      nosuch-vm12: {type: afxdp}\n"
+	  "      nosuch7: {type: afxdp, vm-socket: /run/vm7.sock, socket-owner: \"qemu:nosuch\"}\n"
+	  "      vm8: {type: afxdp, vm-socket: /run/vm8.sock, socket-owner: \":kvm\"}\n"
+	  "      vm9: {type: afxdp, vm-socket: /v, socket-mode: -1, queues: [1]}\n",
+	  "t.yaml:4:34: 'queues' must be an integer from 1 to 16\n"
+	  "t.yaml:5:34: 'queues' must be an integer from 1 to 16\n"
+	  "t.yaml:5:49: 'vm-socket' must be an absolute path under 108 characters\n"
+	  "t.yaml:9:23: 'socket-owner': no user 'nosuchuser' on this host\n"
+	  "t.yaml:10:22: 'socket-mode' must be octal permission bits such as \"0660\"\n"
+	  "t.yaml:11:18: 'framing' must be stream or dgram\n"
+	  "t.yaml:12:39: 'socket-mode' needs 'vm-socket'\n"
+	  "t.yaml:12:56: 'framing' needs 'vm-socket'\n"
+	  "t.yaml:13:32: 'hook' is not for an AF_XDP port (xvsd attaches it at native XDP, not a host port)\n"
+	  "t.yaml:13:47: 'xdp-mode' is not for an AF_XDP port (xvsd attaches it at native XDP, not a host port)\n"
+	  "t.yaml:13:61: 'host' is not for an AF_XDP port (xvsd attaches it at native XDP, not a host port)\n"
+	  "t.yaml:14:19: 'type' must be afxdp (leave it out for an interface of this host)\n"
+	  "t.yaml:15:22: 'queues' is for AF_XDP ports (type: afxdp)\n"
+	  "t.yaml:15:36: 'vm-socket' is for AF_XDP ports (type: afxdp)\n"
+	  "t.yaml:16:7: AF_XDP port name 'nosuch-vm123' is too long (at most 11 characters: '-xsk' names the far side)\n"
+	  "t.yaml:18:70: 'socket-owner': no group 'nosuch' on this host\n"
+	  "t.yaml:19:66: 'socket-owner' must be USER or USER:GROUP (names or ids)\n"
+	  "t.yaml:20:54: 'socket-mode' must be octal permission bits such as \"0660\"\n"
+	  "t.yaml:20:66: 'queues' must be an integer from 1 to 16\n" },
 };
 
 static void run_bad(const struct bad_case *c)
@@ -393,6 +458,49 @@ out:
 	config_free(&cfg);
 }
 
+static void good_afxdp(void)
+{
+	struct xvs_config cfg = parse_ok(
+		"bridges:\n"
+		"  br0:\n"
+		"    ports:\n"
+		"      nosuch1: {type: afxdp}\n"
+		"      vm1:\n"
+		"        type: afxdp\n"
+		"        queues: 16\n"
+		"        vm-socket: /run/xvs/vm1.sock\n"
+		"        socket-owner: qemu:kvm\n"
+		"        socket-mode: \"0660\"\n"
+		"        framing: dgram\n"
+		"        vlan-mode: access\n"
+		"        tag: 10\n"
+		"      vm2: {type: afxdp, vm-socket: /v.sock, socket-owner: qemu, socket-mode: 640}\n"
+		"      vm3: {type: afxdp, vm-socket: /v3.sock, socket-owner: \"1000\"}\n"
+		"    fdb:\n"
+		"      - {mac: \"02:00:00:00:00:01\", port: vm1}\n");
+	const struct config_port *p;
+
+	CHECK(cfg.nbridges == 1 && cfg.bridges[0].nports == 4 && cfg.bridges[0].nfdb == 1,
+	      "parsed %d bridges", cfg.nbridges);
+	if (cfg.nbridges != 1 || cfg.bridges[0].nports != 4)
+		goto out;
+	p = cfg.bridges[0].ports;
+	/* An interface xvsd makes need not exist. */
+	CHECK(p[0].afxdp && p[0].xsk.queues == 1 && !p[0].xsk.vm_socket[0] &&
+	      p[0].xsk.uid == (__u32)-1 && p[0].xsk.gid == (__u32)-1 &&
+	      p[0].xsk.mode == 0600 && !p[0].xsk.dgram, "nosuch1 defaults");
+	CHECK(p[1].afxdp && p[1].xsk.queues == 16 &&
+	      !strcmp(p[1].xsk.vm_socket, "/run/xvs/vm1.sock") && p[1].xsk.uid == 64055 &&
+	      p[1].xsk.gid == 993 && p[1].xsk.mode == 0660 && p[1].xsk.dgram &&
+	      p[1].vlan.mode == XVS_VLAN_ACCESS && p[1].vlan.tag == 10, "vm1");
+	CHECK(p[2].xsk.uid == 64055 && p[2].xsk.gid == 64055 && p[2].xsk.mode == 0640,
+	      "vm2: a user alone is in its group");
+	CHECK(p[3].xsk.uid == 1000 && p[3].xsk.gid == (__u32)-1, "vm3: a uid of no group");
+	CHECK(cfg.bridges[0].fdb[0].vlan == 10, "fdb vlan %u", cfg.bridges[0].fdb[0].vlan);
+out:
+	config_free(&cfg);
+}
+
 /* --- plans ------------------------------------------------------------- */
 
 /* A running switch: br0 (id 1, 300 s, 8192) with ports
@@ -471,6 +579,47 @@ static void snap_make_tun(struct xvs_snapshot *s)
 	s->nfdb = 2;
 }
 
+/* snap_make() and an AF_XDP port: vm1 (ifindex 20) on br0, 2 queues,
+ * relayed to /run/vm1.sock (owner 64055:993, 0660, stream), access 10,
+ * a static entry 02::8 behind it.
+ */
+static void snap_make_xsk(struct xvs_snapshot *s)
+{
+	static struct snapshot_fdb fdb[2];
+	static struct xvs_xsk_conf conf;
+	struct xvs_port *p;
+
+	snap_make(s);
+	p = &s->ports[s->nports++];
+	strcpy(p->name, "vm1");
+	p->ifindex = 20;
+	p->bridge = 1;
+	p->port_no = 5;
+	p->flags = XVS_PORT_F_AFXDP | XVS_PORT_F_XDP | XVS_PORT_F_XDP_NATIVE |
+		   XVS_PORT_F_VETH;
+	p->vlan.mode = XVS_VLAN_ACCESS;
+	p->vlan.tag = 10;
+	memset(&conf, 0, sizeof(conf));
+	conf.ifindex = 20;
+	conf.peer_ifindex = 21;
+	conf.queues = 2;
+	conf.flags = XVS_XSK_F_RELAY;
+	conf.uid = 64055;
+	conf.gid = 993;
+	conf.mode = 0660;
+	strcpy(conf.name, "vm1");
+	strcpy(conf.vm_socket, "/run/vm1.sock");
+	s->afxdp = &conf;
+	s->nafxdp = 1;
+	fdb[0] = s->fdb[0];
+	fdb[1].key.bridge = 1;
+	fdb[1].key.vlan = 10;
+	mac_parse("02:00:00:00:00:08", fdb[1].key.mac);
+	fdb[1].ifindex = 20;
+	s->fdb = fdb;
+	s->nfdb = 2;
+}
+
 #define SAME_AS_SNAP \
 	"bridges:\n" \
 	"  br0:\n" \
@@ -488,14 +637,30 @@ static void snap_make_tun(struct xvs_snapshot *s)
 	"    tunnels:\n" \
 	"      gre0: {remote: 192.0.2.2, key: 100, vlan-mode: access, tag: 10}\n"
 
+/* vm1 as snap_make_xsk() has it; the fdb list goes on after it. */
+#define SAME_AS_SNAP_XSK(queues, tag) \
+	"bridges:\n" \
+	"  br0:\n" \
+	"    ports:\n" \
+	"      tap0: {vlan-mode: access, tag: 10}\n" \
+	"      tap1: {vlan-mode: access, tag: 20}\n" \
+	"      eth0: {trunks: \"10,20\"}\n" \
+	"      vm1: {type: afxdp, queues: " queues ", vm-socket: /run/vm1.sock, " \
+	"socket-owner: \"64055:kvm\", socket-mode: \"0660\", vlan-mode: access, " \
+	"tag: " tag "}\n" \
+	"    fdb:\n" \
+	"      - {mac: \"02:00:00:00:00:01\", port: tap0}\n"
+
+enum { SNAP, SNAP_TUN, SNAP_XSK };
+
 static const struct plan_case {
 	const char *name;
 	const char *yaml;
 	const char *lines;	/* the plan's shown lines, '\n' after each */
 	int steps;		/* requests in all, shown or not */
-	bool tun;		/* against snap_make_tun() */
+	int snap;		/* against snap_make(), _tun() or _xsk() */
 } plans[] = {
-	{ "plan_nothing", SAME_AS_SNAP, "", 0, false },
+	{ "plan_nothing", SAME_AS_SNAP, "", 0, SNAP },
 	{ "plan_vlan_change",
 	  "bridges:\n"
 	  "  br0:\n"
@@ -506,12 +671,12 @@ static const struct plan_case {
 	  "    fdb:\n"
 	  "      - {mac: \"02:00:00:00:00:01\", port: tap0}\n",
 	  "~ port tap1: vlan access 20 -> access 30\n"
-	  "~ port eth0: vlan trunk 10,20 -> trunk 10,20,30\n", 2, false },
+	  "~ port eth0: vlan trunk 10,20 -> trunk 10,20,30\n", 2, SNAP },
 	{ "plan_remove_everything", "bridges: {}\n",
 	  "- detach eth0 from br0 (hook xdp-native)\n"
 	  "- detach tap0 from br0 (hook tc)\n"
 	  "- detach tap1 from br0 (hook tc)\n"
-	  "- bridge br0\n", 4, false },
+	  "- bridge br0\n", 4, SNAP },
 	{ "plan_reattach_and_add",
 	  "bridges:\n"
 	  "  br0:\n"
@@ -533,7 +698,7 @@ static const struct plan_case {
 	  "+ attach tap0 to br0 (hook xdp, vlan access 10)\n"
 	  "+ attach tap1 to br1 (hook auto, vlan access 20)\n"
 	  "+ attach tap9 to br1 (hook auto, vlan trunk all)\n"
-	  "+ fdb 02:00:00:00:00:09 vlan 0 on tap9\n", 10, false },
+	  "+ fdb 02:00:00:00:00:09 vlan 0 on tap9\n", 10, SNAP },
 	{ "plan_fdb_moves",
 	  "bridges:\n"
 	  "  br0:\n"
@@ -545,15 +710,15 @@ static const struct plan_case {
 	  "      - {mac: \"02:00:00:00:00:01\", port: tap1, vlan: 10}\n",
 	  "- detach eth0 from br0 (hook xdp-native), attached again below\n"
 	  "+ attach eth0 to br0 (hook auto, not host, vlan trunk 10,20)\n"
-	  "~ fdb 02:00:00:00:00:01 vlan 10 on tap1 (was on tap0)\n", 4, false },
+	  "~ fdb 02:00:00:00:00:01 vlan 10 on tap1 (was on tap0)\n", 4, SNAP },
 	{ "plan_tunnel_nothing",
-	  SAME_AS_SNAP_TUN, "", 0, true },
+	  SAME_AS_SNAP_TUN, "", 0, SNAP_TUN },
 	{ "plan_tunnel_vlan",
 	  SAME_AS_SNAP
 	  "    tunnels:\n"
 	  "      gre0: {remote: 192.0.2.2, key: 100, vlan-mode: access, tag: 20}\n",
 	  "- fdb 02:00:00:00:00:07 vlan 10 on gre0 (bridge br0)\n"
-	  "~ port gre0: vlan access 10 -> access 20\n", 2, true },
+	  "~ port gre0: vlan access 10 -> access 20\n", 2, SNAP_TUN },
 	{ "plan_tunnel_changes",
 	  SAME_AS_SNAP
 	  "      - {mac: \"02:00:00:00:00:07\", port: gre0}\n"
@@ -561,7 +726,7 @@ static const struct plan_case {
 	  "      gre0: {remote: 192.0.2.2, key: 200, vlan-mode: access, tag: 10}\n",
 	  "- tunnel gre0 from br0, added again below\n"
 	  "+ tunnel gre0 on br0 (remote 192.0.2.2, key 200, vlan access 10)\n"
-	  "+ fdb 02:00:00:00:00:07 vlan 10 on gre0\n", 4, true },
+	  "+ fdb 02:00:00:00:00:07 vlan 10 on gre0\n", 4, SNAP_TUN },
 	{ "plan_tunnel_local_given",
 	  SAME_AS_SNAP
 	  "    tunnels:\n"
@@ -569,14 +734,72 @@ static const struct plan_case {
 	  "      gre1: {remote: 192.0.2.3, ttl: 3, tos: inherit}\n",
 	  "- tunnel gre0 from br0, added again below\n"
 	  "+ tunnel gre0 on br0 (remote 192.0.2.2, local 192.0.2.1, key 100, vlan access 10)\n"
-	  "+ tunnel gre1 on br0 (remote 192.0.2.3, vlan trunk all)\n", 4, true },
+	  "+ tunnel gre1 on br0 (remote 192.0.2.3, vlan trunk all)\n", 4, SNAP_TUN },
 	{ "plan_tunnel_removed",
 	  "bridges: {}\n",
 	  "- detach eth0 from br0 (hook xdp-native)\n"
 	  "- detach tap0 from br0 (hook tc)\n"
 	  "- detach tap1 from br0 (hook tc)\n"
 	  "- tunnel gre0 from br0\n"
-	  "- bridge br0\n", 5, true },
+	  "- bridge br0\n", 5, SNAP_TUN },
+	{ "plan_afxdp_nothing",
+	  SAME_AS_SNAP_XSK("2", "10")
+	  "      - {mac: \"02:00:00:00:00:08\", port: vm1}\n", "", 0, SNAP_XSK },
+	{ "plan_afxdp_vlan",
+	  SAME_AS_SNAP_XSK("2", "20")
+	  "      - {mac: \"02:00:00:00:00:08\", port: vm1, vlan: 10}\n",
+	  "~ port vm1: vlan access 10 -> access 20\n", 1, SNAP_XSK },
+	{ "plan_afxdp_changed",
+	  SAME_AS_SNAP_XSK("4", "10")
+	  "      - {mac: \"02:00:00:00:00:08\", port: vm1}\n",
+	  "- afxdp port vm1 from br0, added again below\n"
+	  "+ afxdp port vm1 on br0 (queues 4, vm-socket /run/vm1.sock, vlan access 10)\n"
+	  "+ fdb 02:00:00:00:00:08 vlan 10 on vm1\n", 4, SNAP_XSK },
+	{ "plan_afxdp_socket_changed",
+	  "bridges:\n"
+	  "  br0:\n"
+	  "    ports:\n"
+	  "      tap0: {vlan-mode: access, tag: 10}\n"
+	  "      tap1: {vlan-mode: access, tag: 20}\n"
+	  "      eth0: {trunks: \"10,20\"}\n"
+	  "      vm1: {type: afxdp, queues: 2, vm-socket: /run/vm1.sock, framing: dgram}\n"
+	  "    fdb:\n"
+	  "      - {mac: \"02:00:00:00:00:01\", port: tap0}\n",
+	  "- afxdp port vm1 from br0, added again below\n"
+	  "+ afxdp port vm1 on br0 (queues 2, vm-socket /run/vm1.sock (dgram), vlan trunk all)\n",
+	  2, SNAP_XSK },
+	{ "plan_afxdp_new",
+	  "bridges:\n"
+	  "  br0:\n"
+	  "    ports:\n"
+	  "      tap0: {vlan-mode: access, tag: 10}\n"
+	  "      tap1: {vlan-mode: access, tag: 20}\n"
+	  "      eth0: {trunks: \"10,20\"}\n"
+	  "      vm2: {type: afxdp, vlan-mode: access, tag: 30}\n"
+	  "    fdb:\n"
+	  "      - {mac: \"02:00:00:00:00:01\", port: tap0}\n",
+	  "+ afxdp port vm2 on br0 (queues 1, vlan access 30)\n", 2, SNAP },
+	{ "plan_afxdp_removed",
+	  "bridges:\n"
+	  "  br0:\n"
+	  "    ports:\n"
+	  "      tap0: {vlan-mode: access, tag: 10}\n"
+	  "      tap1: {vlan-mode: access, tag: 20}\n"
+	  "      eth0: {trunks: \"10,20\"}\n"
+	  "    fdb:\n"
+	  "      - {mac: \"02:00:00:00:00:01\", port: tap0}\n",
+	  "- afxdp port vm1 from br0\n", 1, SNAP_XSK },
+	{ "plan_afxdp_replaces_port",
+	  "bridges:\n"
+	  "  br0:\n"
+	  "    ports:\n"
+	  "      tap0: {vlan-mode: access, tag: 10}\n"
+	  "      tap1: {type: afxdp, vlan-mode: access, tag: 20}\n"
+	  "      eth0: {trunks: \"10,20\"}\n"
+	  "    fdb:\n"
+	  "      - {mac: \"02:00:00:00:00:01\", port: tap0}\n",
+	  "- detach tap1 from br0 (hook tc), attached again below\n"
+	  "+ afxdp port tap1 on br0 (queues 1, vlan access 20)\n", 3, SNAP },
 };
 
 static void run_plan(const struct plan_case *c)
@@ -589,8 +812,10 @@ static void run_plan(const struct plan_case *c)
 	FILE *f;
 	int i;
 
-	if (c->tun)
+	if (c->snap == SNAP_TUN)
 		snap_make_tun(&s);
+	else if (c->snap == SNAP_XSK)
+		snap_make_xsk(&s);
 	else
 		snap_make(&s);
 	CHECK(plan_build(&cfg, &s, &p) == 0, "plan_build");
@@ -674,6 +899,109 @@ static void export_tunnels(void)
 	free(yaml);
 }
 
+/* The requests of a step, as JSON text (slashes as they are). */
+static const char *json_text(json_object *o)
+{
+	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						 JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+/* An AF_XDP port that goes is port_del (never a detach, which would take
+ * its veth), undone by port_add with the settings it has now, its VLANs
+ * and the entries behind it; one that comes is port_add, undone by
+ * port_del.
+ */
+static void plan_afxdp_requests(void)
+{
+	struct xvs_config cfg = parse_ok(
+		"bridges:\n"
+		"  br0:\n"
+		"    ports:\n"
+		"      vm2: {type: afxdp, queues: 3, vm-socket: /run/vm2.sock, socket-owner: qemu}\n");
+	static struct xvs_snapshot s;
+	struct plan p = {};
+	int i;
+
+	snap_make_xsk(&s);
+	CHECK(plan_build(&cfg, &s, &p) == 0, "plan_build");
+	for (i = 0; i < p.n; i++)
+		if (p.steps[i].text && strstr(p.steps[i].text, "vm1"))
+			break;
+	CHECK(i < p.n, "no step for vm1");
+	if (i < p.n) {
+		CHECK(!strcmp(json_text(p.steps[i].req),
+			      "{\"cmd\":\"port_del\",\"name\":\"vm1\"}"),
+		      "vm1 goes by %s", json_text(p.steps[i].req));
+		CHECK(!strcmp(json_text(p.steps[i].undo),
+			      "[{\"cmd\":\"port_add\",\"name\":\"vm1\",\"bridge\":\"br0\","
+			      "\"type\":\"afxdp\",\"queues\":2,\"vm_socket\":\"/run/vm1.sock\","
+			      "\"uid\":64055,\"gid\":993,\"mode\":432,\"framing\":\"stream\"},"
+			      "{\"cmd\":\"port_set\",\"dev\":\"vm1\",\"vlan_mode\":\"access\",\"tag\":10},"
+			      "{\"cmd\":\"fdb_add\",\"mac\":\"02:00:00:00:00:08\",\"dev\":\"vm1\",\"vlan\":10}]"),
+		      "vm1's undo: %s", json_text(p.steps[i].undo));
+	}
+	for (i = 0; i < p.n; i++)
+		if (p.steps[i].text && strstr(p.steps[i].text, "vm2"))
+			break;
+	CHECK(i < p.n, "no step for vm2");
+	if (i < p.n) {
+		CHECK(!strcmp(json_text(p.steps[i].req),
+			      "{\"cmd\":\"port_add\",\"name\":\"vm2\",\"bridge\":\"br0\","
+			      "\"type\":\"afxdp\",\"queues\":3,\"vm_socket\":\"/run/vm2.sock\","
+			      "\"uid\":64055,\"gid\":64055,\"mode\":384,\"framing\":\"stream\"}"),
+		      "vm2 comes by %s", json_text(p.steps[i].req));
+		CHECK(!strcmp(json_text(p.steps[i].undo),
+			      "[{\"cmd\":\"port_del\",\"name\":\"vm2\"}]"),
+		      "vm2's undo: %s", json_text(p.steps[i].undo));
+	}
+	plan_free(&p);
+	config_free(&cfg);
+}
+
+/* AF_XDP ports export in their own form, and come back. */
+static void export_afxdp(void)
+{
+	static struct xvs_snapshot s;
+	struct xvs_config cfg;
+	struct plan p = {};
+	size_t len = 0;
+	char *yaml;
+	FILE *f;
+
+	snap_make_xsk(&s);
+	f = open_memstream(&yaml, &len);
+	CHECK(config_export(&s, f) == 0, "export");
+	fclose(f);
+	CHECK(strstr(yaml, "      vm1:\n        type: afxdp\n        queues: 2\n"
+			   "        vm-socket: \"/run/vm1.sock\"\n"
+			   "        socket-owner: \"64055:993\"\n        socket-mode: \"0660\"\n"
+			   "        framing: stream\n        vlan-mode: access\n        tag: 10\n"),
+	      "AF_XDP port not exported as expected:\n%s", yaml);
+	CHECK(!strstr(yaml, "vm1:\n        vlan-mode"), "vm1 exported as a plain port");
+	cfg = parse_ok(yaml);
+	if (!cfg.nerrors)
+		CHECK(plan_build(&cfg, &s, &p) == 0 && p.n == 0,
+		      "export plans to %d steps:\n%s", p.n, yaml);
+	plan_free(&p);
+	config_free(&cfg);
+	free(yaml);
+	/* Without a relay: queues alone. */
+	s.afxdp[0].flags = 0;
+	f = open_memstream(&yaml, &len);
+	config_export(&s, f);
+	fclose(f);
+	CHECK(strstr(yaml, "      vm1:\n        type: afxdp\n        queues: 2\n"
+			   "        vlan-mode: access\n"),
+	      "AF_XDP port without a relay:\n%s", yaml);
+	cfg = parse_ok(yaml);
+	if (!cfg.nerrors)
+		CHECK(plan_build(&cfg, &s, &p) == 0 && p.n == 0,
+		      "export plans to %d steps:\n%s", p.n, yaml);
+	plan_free(&p);
+	config_free(&cfg);
+	free(yaml);
+}
+
 /* --- the runner -------------------------------------------------------- */
 
 static void run_bad_n(int i) { run_bad(&bad[i]); }
@@ -696,6 +1024,9 @@ int main(int argc, char **argv)
 		{ "export_round_trip", export_round_trip, NULL, 0 },
 		{ "good_tunnels", good_tunnels, NULL, 0 },
 		{ "export_tunnels", export_tunnels, NULL, 0 },
+		{ "good_afxdp", good_afxdp, NULL, 0 },
+		{ "plan_afxdp_requests", plan_afxdp_requests, NULL, 0 },
+		{ "export_afxdp", export_afxdp, NULL, 0 },
 	};
 	struct tcase all[64];
 	int n = 0, i, planned = 0, failed = 0, k = 0;
