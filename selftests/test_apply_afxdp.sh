@@ -5,7 +5,8 @@
 # makes them (port_add), changes their VLANs in place, makes them again
 # when their settings change, deletes them (port_del: veth, pins, relay
 # socket) when the file drops them, and a failed batch puts a deleted one
-# back; `export` writes them so that they come back on an empty switch.
+# back; `export` writes them so that they come back on an empty switch;
+# `xvsd -c` reads their settings from their pins like apply.
 #
 #   [a] eth0 --- pa (access 10) ┐
 #   10.9.0.1                    ├── xvs br0 ── vm1 ═══ vm1-xsk   relay: vm1.sock
@@ -17,7 +18,7 @@ source "$(dirname "$0")/lib/lib.sh"
 require_env jq
 
 TESTS=(apply_makes_ports apply_again_nothing dry_run_then_change
-       export_round_trip failure_keeps_port file_drops_ports)
+       export_round_trip failure_keeps_port xvsd_config_adopted file_drops_ports)
 
 PINS=$BPFFS/$INST/afxdp
 SOCK=$RUNDIR/vm1.sock
@@ -175,6 +176,29 @@ EOT
 	[ "$(xvsctl export)" = "$before" ] ||
 		{ diff <(echo "$before") <(xvsctl export); fail "the switch changed"; }
 	[ -S "$SOCK" ] || fail "no relay socket after the rollback"
+}
+
+# xvsd -c over a switch with AF_XDP ports: they are adopted and their
+# settings read from their pins - vm1 as it is stays, vm2 with a queue
+# less is made again.
+xvsd_config_adopted() {
+	local vm1
+	vm1=$(ifindex vm1)
+	sed '/^      vm2:/,/queues/s/queues: 2/queues: 1/' "$RUNDIR/export1.yaml" >"$RUNDIR/c.yaml"
+	grep -A2 "^      vm2:" "$RUNDIR/c.yaml" | grep -q "queues: 1" || fail "c.yaml"
+	xvsctl stop >/dev/null || fail "stop"
+	bg sw "$XVSD" -i "$INST" --bpffs "$BPFFS" --rundir "$RUNDIR" -c "$RUNDIR/c.yaml"
+	# It listens first, applies the file, then says it is ready.
+	wait_for 10 grep -q "instance $INST ready" "$RUNDIR/bg.log" || fail "xvsd did not start"
+	grep "c.yaml: " "$RUNDIR/bg.log"
+	[ "$(grep -c "c.yaml: [-+~]" "$RUNDIR/bg.log")" = 2 ] &&
+	grep -q "c.yaml: - afxdp port vm2 from br0, added again below" "$RUNDIR/bg.log" &&
+	grep -q "c.yaml: + afxdp port vm2 on br0 (queues 1, vlan trunk all)" "$RUNDIR/bg.log" ||
+		fail "xvsd -c did not make vm2 again, and only vm2"
+	[ "$(ifindex vm1)" = "$vm1" ] || fail "vm1 was made again"
+	port_there vm1
+	[ "$(afxdp_of vm2 queues)" = 1 ] || fail "vm2 queues $(afxdp_of vm2 queues)"
+	wait_for 5 test -S "$SOCK" || fail "the relay is not listening again"
 }
 
 file_drops_ports() {
