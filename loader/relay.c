@@ -158,14 +158,19 @@ static int dev_mtu(const char *ifname, __u32 *mtu)
 	return err;
 }
 
-/* The longest frame the far side forwards into the switch: the port's
- * MTU and an Ethernet header with a tag, within one UMEM frame.
+/* The longest frame the far side forwards into the switch: the MTU and
+ * an Ethernet header with a tag, within one UMEM frame.  The veth checks
+ * a frame crossing it against the MTU of the end it enters (the port,
+ * named as the port is); the far side's own is the bound of what it
+ * sends, so the smaller of the two.
  */
 static void relay_update_max_len(struct relay *r)
 {
-	__u32 mtu = 1500;
+	__u32 mtu = 1500, port_mtu;
 
 	dev_mtu(r->ifname, &mtu);
+	if (!dev_mtu(r->port, &port_mtu) && port_mtu < mtu)
+		mtu = port_mtu;
 	r->max_len = mtu + RELAY_L2_HDR;
 	if (r->max_len > RELAY_FRAME)
 		r->max_len = RELAY_FRAME;
