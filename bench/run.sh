@@ -48,7 +48,7 @@ if [ -s $RES/fwd_flows.dat ] && [ -z "$scen" ]; then
 			set title 'Forwarded rate, 64 B known unicast'; set logscale x;
 			set xlabel 'flows (distinct source MACs and 5-tuples)';
 			set ylabel 'Mpps'; set key outside; set yrange [0:*];
-			plot for [i=2:5] '$RES/fwd_flows.dat' using 1:i with linespoints title columnhead(i)" &&
+			plot for [i=2:6] '$RES/fwd_flows.dat' using 1:i with linespoints title columnhead(i)" &&
 			echo "plot: $RES/fwd_flows.png"
 	else
 		echo "plot: skipped (gnuplot not installed and could not be installed)"
