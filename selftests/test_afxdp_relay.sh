@@ -22,7 +22,7 @@ PEER=$TOP/selftests/.output/stream_peer
 
 TESTS=(relays_listen ping_both_ways peer_leaves_and_returns stalled_peer
        bad_length_closes too_big_skipped vm_burst_counted multi_queue
-       socket_owner_mode dgram_framing port_del_removes_socket)
+       socket_owner_mode dgram_framing xvsd_restarts port_del_removes_socket)
 
 VM_MAC=02:00:00:00:09:64
 VM_IP=10.9.0.100
@@ -319,6 +319,24 @@ dgram_framing() {
 	xvsctl -j show | jq -c '.. | objects | select(.name? == "vm2") | .afxdp.relay_stats |
 		{connects, disconnects, to_peer_packets, from_peer_packets}'
 	[ "$(relay_stat vm2 connects)" = $((c0 + 2)) ] || fail "connects"
+}
+
+# xvsd dies (its socket file stays behind, nobody listening) or stops:
+# the next xvsd adopts the port, takes the stale file's place and serves
+# the next VM.
+xvsd_restarts() {
+	local pid how out
+	for how in KILL TERM; do
+		pid=$(cat "$RUNDIR/$INST.pid")
+		kill -$how "$pid"
+		wait_for 5 bash -c "! kill -0 $pid 2>/dev/null" || fail "xvsd did not end"
+		echo "xvsd killed with SIG$how: vm1.sock $(test -S "$SOCK" && echo left || echo removed)"
+		xvsctl attach --bridge br0 pa >/dev/null	# starts a new xvsd
+		wait_for 5 connected vm1 no || fail "the relay is not back after SIG$how"
+		out=$(peer --timeout 10 --ping 10.9.0.1 --count 2) || fail "no ping after SIG$how: $out"
+		echo "stand-in: $out"
+	done
+	grep "relay vm1: 1 queue" "$RUNDIR/$INST.log" | tail -1
 }
 
 port_del_removes_socket() {
