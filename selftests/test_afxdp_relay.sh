@@ -7,14 +7,22 @@
 #   [a-*] eth0 --- pa ┐
 #   [b-*] eth0 --- pb ┼── xvs bridge br0 ── vm1 ═ vm1-xsk ── xvsd relay ══ vm1.sock ══ stream_peer
 #                     │     (namespace xsw-*)   (AF_XDP, copy mode)            (10.9.0.100)
-#                     └──────────────────────── vm2 ═ vm2-xsk ── relay ══ vm2.sock (dgram, owner, mode)
+#                     ├──────────────────────── vm2 ═ vm2-xsk ── relay ══ vm2.sock (dgram, nobody, 0660)
+#                     └──────────────────────── vm3 ═ vm3-xsk ── relay ══ vm3.sock (4 queues, one case)
 #
-# Cases: frames both ways with the counters of both ends equal; a peer
-# that leaves makes drops counted as no_peer and one that comes back is
-# served; a peer that never reads makes drops counted as stalled while
-# the switch and xvsd go on serving; a length that is no frame closes the
-# connection, a frame too long is skipped in sync; the socket's owner and
-# mode; dgram framing; port del removes the socket.
+# Cases: the relays listen, in copy mode (relays_listen); frames both
+# ways with the counters of both ends equal (ping_both_ways); a peer that
+# leaves makes drops counted as no_peer, one that comes back is served
+# without a restart (peer_leaves_and_returns); a peer that does not read
+# makes drops counted as stalled while xvsd and the other stations go on,
+# and reads every counted frame whole when it reads again (stalled_peer);
+# a length that is no frame closes the connection (bad_length_closes); a
+# frame over the port's MTU is skipped in sync (too_big_skipped); a burst
+# from the VM is all counted (vm_burst_counted); four queues on one UMEM
+# (multi_queue); the socket's owner and mode (socket_owner_mode); dgram
+# framing from an unprivileged peer, which leaves and comes back
+# (dgram_framing); xvsd killed or stopped and started again
+# (xvsd_restarts); port del removes the sockets (port_del_removes_socket).
 source "$(dirname "$0")/lib/lib.sh"
 require_env jq setpriv
 PEER=$TOP/selftests/.output/stream_peer
