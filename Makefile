@@ -46,7 +46,7 @@ XVSCTL_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(XVSCTL_SRCS))
 BENCH_OBJS	:= $(patsubst %,$(OUTPUT)/bench/%.o,bench_dp bench_flows report memory) \
 		   $(patsubst %.c,$(OUTPUT)/%.o,loader/log.c loader/objpin.c loader/util.c \
 		     loader/flow.c loader/flow_parse.c)
-BENCH_FWD_OBJS	:= $(patsubst %,$(OUTPUT)/bench/%.o,bench_fwd topo report learn ovs) \
+BENCH_FWD_OBJS	:= $(patsubst %,$(OUTPUT)/bench/%.o,bench_fwd topo report learn ovs afxdp) \
 		   $(patsubst %.c,$(OUTPUT)/%.o,loader/log.c loader/util.c)
 BENCH_SKELS	:= $(patsubst %,$(OUTPUT)/bench/%.skel.h,bench_sink bench_gen bench_micro)
 BENCH_ARGS	:= $(if $(filter 1 y yes,$(QUICK)),-q) $(if $(SCENARIO),-s $(SCENARIO))
@@ -184,7 +184,7 @@ vmtest: deps
 bench: deps
 	$(Q)$(if $(filter 1 y yes,$(OVS)),tools/deps.sh ovs,true)
 	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/bench/bench_dp \
-		$(OUTPUT)/bench/bench_fwd
+		$(OUTPUT)/bench/bench_fwd $(EXAMPLES)
 	$(Q)bench/run.sh $(BENCH_ARGS)
 
 demo: deps

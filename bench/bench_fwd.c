@@ -40,6 +40,7 @@
 #include "bench/report.h"
 #include "bench/topo.h"
 #include "bench/learn.h"
+#include "bench/afxdp.h"
 #include "maps/fdb.h"
 
 #define NSEC		1000000000.0
@@ -502,6 +503,23 @@ static int learn_run(void)
 			   scens[0].len, late);
 }
 
+/* An AF_XDP port next to p1, on xvs-xdp's topology (afxdp.h). */
+static int afxdp_run(void)
+{
+	static __u8 frame[ETH_FRAME_LEN];
+	struct topo *t = &topos[SYS_XDP][2];
+
+	printf("# afxdp: 64 B frames into an AF_XDP port, and to a veth port\n");
+	fflush(stdout);
+	if (!t->up && topo_up(t, SYS_XDP, 2, &env)) {
+		pr_err("afxdp: topology setup failed");
+		return -1;
+	}
+	build_frame(&scens[0], frame);
+	return afxdp_bench(t, &env, ".output/examples/xsk_client",
+			   opt.smoke ? 2 : opt.quick ? 1 : 0, frame, scens[0].len, late);
+}
+
 /* The daemons' logs go with the run directory. */
 static void unlink_logs(void)
 {
@@ -537,7 +555,7 @@ static int parse_args(int argc, char **argv)
 	}
 	for (i = 0; opt.only && i < NR_SCENS && strcmp(opt.only, scens[i].name); i++)
 		;
-	if (opt.only && !strcmp(opt.only, "learn"))
+	if (opt.only && (!strcmp(opt.only, "learn") || !strcmp(opt.only, "afxdp")))
 		i = 0;
 	if (optind < argc || (opt.only && i == NR_SCENS) || opt.rounds < 0 ||
 	    opt.rounds > BENCH_MAX_SAMPLES)
@@ -575,7 +593,7 @@ int main(int argc, char **argv)
 			"  scenarios:");
 		for (i = 0; i < NR_SCENS; i++)
 			fprintf(stderr, " %s", scens[i].name);
-		fprintf(stderr, " learn\n");
+		fprintf(stderr, " learn afxdp\n");
 		return 2;
 	}
 	if (geteuid()) {
@@ -598,6 +616,8 @@ int main(int argc, char **argv)
 			scenario_run(i);
 	if (!stop && (!opt.only || !strcmp(opt.only, "learn")))
 		err = learn_run();
+	if (!stop && (!opt.only || !strcmp(opt.only, "afxdp")))
+		err = afxdp_run() ?: err;
 	err = summary() ?: err;
 	json_object_put(late);
 	for (i = 0; i < NR_SYS; i++)

@@ -3,14 +3,15 @@
 #
 # bench/run.sh - what `make bench` runs: bench_dp (every path without
 # live frames and the maps' memory; VLAN push/pop and GRE encap/decap;
-# flow rules), bench_fwd (forwarding rates), then the plot of rate
-# against flow count (gnuplot-nox, installed here if missing).
+# flow rules), bench_fwd (forwarding rates, MAC learning, an AF_XDP
+# port), then the plot of rate against flow count (gnuplot-nox,
+# installed here if missing).
 #
 #   bench/run.sh [-q] [-s SCENARIO]    SCENARIO: micro (bench_dp's
 #                                      per-path family), vlan or gre (its
 #                                      VLAN and GRE family), flows (its
 #                                      flow rules family), or one of
-#                                      bench_fwd's
+#                                      bench_fwd's (learn and afxdp too)
 set -eu
 cd "$(dirname "$0")/.."
 OUT=.output/bench RES=bench/results

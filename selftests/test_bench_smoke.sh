@@ -12,14 +12,16 @@
 # smoke_table: bench_fwd -S builds that topology per system in namespaces
 # of its own (removed at exit) and runs one scenario for one short round
 # (Open vSwitch only if it is installed).  smoke_learn: bench_fwd -S -s
-# learn, MAC learning through xvsd.  smoke_micro: bench_dp -S -f micro,
-# every path without live frames, and the maps' memory.  A case passes
-# when every figure it printed is a number, not an ERROR.
+# learn, MAC learning through xvsd.  smoke_afxdp: bench_fwd -S -s afxdp,
+# frames into an AF_XDP port (examples/xsk_client on it) and to a veth
+# port.  smoke_micro: bench_dp -S -f micro, every path without live
+# frames, and the maps' memory.  A case passes when every figure it
+# printed is a number, not an ERROR.
 source "$(dirname "$0")/lib/lib.sh"
 BENCH_FWD=$TOP/.output/bench/bench_fwd
 BENCH_DP=$TOP/.output/bench/bench_dp
 
-TESTS=(smoke_table smoke_learn smoke_micro)
+TESTS=(smoke_table smoke_learn smoke_afxdp smoke_micro)
 
 [ -x "$BENCH_FWD" ] && [ -x "$BENCH_DP" ] ||
 	ktap_skip_all "benchmarks not built (make .output/bench/bench_fwd .output/bench/bench_dp)"
@@ -49,6 +51,17 @@ smoke_learn() {
 		fail "no learning latency"
 	grep -qE 'learning rate: median [0-9]+ new MACs/s' "$out" || fail "no learning rate"
 	grep -q '"learning"' "$RUNDIR/learn/fwd.json" || fail "no learning figures in the JSON"
+}
+
+smoke_afxdp() {
+	local out=$RUNDIR/afxdp.log
+	[ -x "$TOP/.output/examples/xsk_client" ] || return $RET_SKIP
+	(cd "$TOP" && timeout 60 "$BENCH_FWD" -S -s afxdp -o "$RUNDIR/afxdp") >"$out" 2>&1 ||
+		{ cat "$out"; fail "bench_fwd -S -s afxdp failed"; }
+	cat "$out"
+	grep -qE 'to the AF_XDP socket: [0-9.]+ Mpps, [0-9]+ CPU ns/frame' "$out" ||
+		fail "no AF_XDP rate"
+	grep -qE 'to the veth port s1: +[0-9.]+ Mpps' "$out" || fail "no veth rate"
 }
 
 smoke_micro() {
