@@ -290,11 +290,10 @@ static int relay_listen(struct relay *r, const struct relay_conf *c,
 	int e;
 
 	memcpy(sun.sun_path, r->path, sizeof(sun.sun_path));
-	what = "remove the stale socket";
+	what = "create";
 	e = relay_clear_path(&sun, type);
 	if (e)
 		goto fail;
-	what = "create";
 	r->lfd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (r->lfd < 0)
 		goto fail_errno;
@@ -330,7 +329,8 @@ fail:
 	snprintf(err, errlen, "Couldn't %s the VM socket '%s': %s%s", what,
 		 r->path, strerror(-e),
 		 e == -EADDRINUSE ? " (another relay is listening there)" :
-		 e == -EEXIST ? " (a file that is not a socket)" : "");
+		 e == -EEXIST ? " (a file that is not a socket)" :
+		 e == -ENOENT ? " (its directory must exist)" : "");
 	return e;
 }
 
