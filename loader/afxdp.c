@@ -29,7 +29,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/ioctl.h>
-#include <sys/time.h>
 #include <linux/ethtool.h>
 #include <linux/if_link.h>
 #include <linux/sockios.h>
@@ -57,53 +56,12 @@ struct nl_msg {
 	char attrs[512];
 };
 
-static struct rtattr *nl_put(struct nl_msg *m, __u16 type, const void *data,
-			     __u16 len)
-{
-	struct rtattr *rta = (void *)((char *)m + NLMSG_ALIGN(m->nh.nlmsg_len));
-
-	rta->rta_type = type;
-	rta->rta_len = RTA_LENGTH(len);
-	if (len)
-		memcpy(RTA_DATA(rta), data, len);
-	m->nh.nlmsg_len = NLMSG_ALIGN(m->nh.nlmsg_len) + RTA_ALIGN(rta->rta_len);
-	return rta;
-}
-
-static void nl_end(struct nl_msg *m, struct rtattr *nest)
-{
-	nest->rta_len = (char *)m + m->nh.nlmsg_len - (char *)nest;
-}
-
-/* Send one request and wait for its acknowledgement: 0 or -errno. */
+/* Send m and wait for its acknowledgement: 0 or -errno. */
 static int nl_do(struct nl_msg *m)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	struct timeval tv = { .tv_sec = 2 };
-	char buf[4096] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct nlmsghdr *nh;
-	int fd, e = -ETIMEDOUT;
-	ssize_t len;
+	char buf[1024] __attribute__((aligned(NLMSG_ALIGNTO)));
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	m->nh.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	m->nh.nlmsg_seq = 1;
-	if (sendto(fd, m, m->nh.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		e = -errno;
-		goto out;
-	}
-	while ((len = recv(fd, buf, sizeof(buf), 0)) > 0)
-		for (nh = (void *)buf; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len))
-			if (nh->nlmsg_type == NLMSG_ERROR && nh->nlmsg_seq == 1) {
-				e = ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
-				goto out;
-			}
-out:
-	close(fd);
-	return e;
+	return nl_ask(&m->nh, buf, sizeof(buf), 1);
 }
 
 static void nl_init(struct nl_msg *m, __u16 type, __u16 flags, int ifindex)
@@ -118,9 +76,9 @@ static void nl_init(struct nl_msg *m, __u16 type, __u16 flags, int ifindex)
 
 static void put_link(struct nl_msg *m, const char *name, __u32 queues)
 {
-	nl_put(m, IFLA_IFNAME, name, strlen(name) + 1);
-	nl_put(m, IFLA_NUM_TX_QUEUES, &queues, sizeof(queues));
-	nl_put(m, IFLA_NUM_RX_QUEUES, &queues, sizeof(queues));
+	nl_attr(&m->nh, IFLA_IFNAME, name, strlen(name) + 1);
+	nl_attr(&m->nh, IFLA_NUM_TX_QUEUES, &queues, sizeof(queues));
+	nl_attr(&m->nh, IFLA_NUM_RX_QUEUES, &queues, sizeof(queues));
 }
 
 /* ip link add NAME numtxqueues N numrxqueues N type veth peer name PEER
@@ -134,15 +92,15 @@ static int veth_create(const char *name, const char *peer, __u32 queues)
 
 	nl_init(&m, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
 	put_link(&m, name, queues);
-	info = nl_put(&m, IFLA_LINKINFO, NULL, 0);
-	nl_put(&m, IFLA_INFO_KIND, "veth", 5);
-	data = nl_put(&m, IFLA_INFO_DATA, NULL, 0);
+	info = nl_attr(&m.nh, IFLA_LINKINFO, NULL, 0);
+	nl_attr(&m.nh, IFLA_INFO_KIND, "veth", 5);
+	data = nl_attr(&m.nh, IFLA_INFO_DATA, NULL, 0);
 	/* The peer's attributes follow an ifinfomsg of its own. */
-	pr = nl_put(&m, VETH_INFO_PEER, &pifi, sizeof(pifi));
+	pr = nl_attr(&m.nh, VETH_INFO_PEER, &pifi, sizeof(pifi));
 	put_link(&m, peer, queues);
-	nl_end(&m, pr);
-	nl_end(&m, data);
-	nl_end(&m, info);
+	nl_nest_end(&m.nh, pr);
+	nl_nest_end(&m.nh, data);
+	nl_nest_end(&m.nh, info);
 	return nl_do(&m);
 }
 

@@ -123,24 +123,28 @@ struct nl_req {
 	char attrs[64];
 };
 
-static void nl_attr(struct nl_req *r, __u16 type, const void *data, __u16 len)
+struct rtattr *nl_attr(struct nlmsghdr *nh, __u16 type, const void *data,
+		       __u16 len)
 {
-	struct rtattr *rta = (struct rtattr *)((char *)r + NLMSG_ALIGN(r->nh.nlmsg_len));
+	struct rtattr *rta = (struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
 
 	rta->rta_type = type;
 	rta->rta_len = RTA_LENGTH(len);
-	memcpy(RTA_DATA(rta), data, len);
-	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + RTA_ALIGN(rta->rta_len);
+	if (len)
+		memcpy(RTA_DATA(rta), data, len);
+	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+	return rta;
 }
 
-/* Send one request, read its one answer into buf: the length, or -errno
- * (the kernel's error for the request included).  With `ack`, the answer
- * is the acknowledgement: 0 or -errno.
- */
-static int nl_ask(struct nl_req *r, char *buf, size_t size, int ack)
+void nl_nest_end(struct nlmsghdr *nh, struct rtattr *nest)
+{
+	nest->rta_len = (char *)nh + nh->nlmsg_len - (char *)nest;
+}
+
+int nl_ask(struct nlmsghdr *req, char *buf, size_t size, int ack)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	struct timeval tv = { .tv_sec = 1 };
+	struct timeval tv = { .tv_sec = 2 };
 	struct nlmsghdr *nh;
 	struct nlmsgerr *ne;
 	int fd, e = -ETIMEDOUT;
@@ -150,17 +154,18 @@ static int nl_ask(struct nl_req *r, char *buf, size_t size, int ack)
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	r->nh.nlmsg_seq = 1;
+	req->nlmsg_seq = 1;
+	req->nlmsg_flags |= NLM_F_REQUEST;
 	if (ack)
-		r->nh.nlmsg_flags |= NLM_F_ACK;
-	if (sendto(fd, r, r->nh.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		req->nlmsg_flags |= NLM_F_ACK;
+	if (sendto(fd, req, req->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		e = -errno;
 		goto out;
 	}
 	while ((len = recv(fd, buf, size, 0)) > 0) {
 		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, len);
 		     nh = NLMSG_NEXT(nh, len)) {
-			if (nh->nlmsg_seq != r->nh.nlmsg_seq)
+			if (nh->nlmsg_seq != req->nlmsg_seq)
 				continue;
 			if (nh->nlmsg_type == NLMSG_ERROR) {
 				ne = NLMSG_DATA(nh);
@@ -196,12 +201,12 @@ int nl_route_get(__be32 dst, __be32 src, struct nl_route *out)
 	struct rtattr *a;
 	int len;
 
-	nl_attr(&r, RTA_DST, &dst, 4);
+	nl_attr(&r.nh, RTA_DST, &dst, 4);
 	if (src) {
 		r.rt.rtm_src_len = 32;
-		nl_attr(&r, RTA_SRC, &src, 4);
+		nl_attr(&r.nh, RTA_SRC, &src, 4);
 	}
-	len = nl_ask(&r, buf, sizeof(buf), 0);
+	len = nl_ask(&r.nh, buf, sizeof(buf), 0);
 	if (len < 0)
 		return len;
 	if (nh->nlmsg_type != RTM_NEWROUTE || len < (int)NLMSG_LENGTH(sizeof(*rt)))
@@ -235,8 +240,8 @@ int nl_neigh_get(__u32 ifindex, __be32 ip, __u16 *state, __u8 mac[6])
 	struct rtattr *a;
 	int len, have_mac = 0;
 
-	nl_attr(&r, NDA_DST, &ip, 4);
-	len = nl_ask(&r, buf, sizeof(buf), 0);
+	nl_attr(&r.nh, NDA_DST, &ip, 4);
+	len = nl_ask(&r.nh, buf, sizeof(buf), 0);
 	if (len < 0)
 		return len;
 	if (nh->nlmsg_type != RTM_NEWNEIGH || len < (int)NLMSG_LENGTH(sizeof(*nd)))
@@ -265,6 +270,6 @@ int nl_neigh_use(__u32 ifindex, __be32 ip)
 	};
 	char buf[1024] __attribute__((aligned(NLMSG_ALIGNTO)));
 
-	nl_attr(&r, NDA_DST, &ip, 4);
-	return nl_ask(&r, buf, sizeof(buf), 1);
+	nl_attr(&r.nh, NDA_DST, &ip, 4);
+	return nl_ask(&r.nh, buf, sizeof(buf), 1);
 }

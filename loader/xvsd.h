@@ -192,6 +192,19 @@ int ctl_batch(struct xvsd *d, json_object *req, char *err, size_t errlen);
  */
 int nl_open(void);
 void nl_read(struct xvsd *d, int fd);
+/* Building and sending one rtnetlink request in a caller's buffer, which
+ * must have room for what is added.  nl_attr() appends an attribute (len 0:
+ * a nest, closed by nl_nest_end() once its attributes are in).  nl_ask()
+ * sends it and reads its one answer into buf: the length, or -errno (the
+ * kernel's error included); with `ack`, the answer is the
+ * acknowledgement: 0 or -errno.
+ */
+struct nlmsghdr;
+struct rtattr;
+struct rtattr *nl_attr(struct nlmsghdr *nh, __u16 type, const void *data,
+		       __u16 len);
+void nl_nest_end(struct nlmsghdr *nh, struct rtattr *nest);
+int nl_ask(struct nlmsghdr *req, char *buf, size_t size, int ack);
 struct nl_route {
 	__u32 oif;			/* output interface */
 	__be32 gw;			/* gateway; 0: directly connected */
