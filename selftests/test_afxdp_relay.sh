@@ -21,7 +21,8 @@
 # from the VM is all counted (vm_burst_counted); four queues on one UMEM
 # (multi_queue); the socket's owner and mode (socket_owner_mode); dgram
 # framing from an unprivileged peer, which leaves and comes back
-# (dgram_framing); xvsd killed or stopped and started again
+# (dgram_framing); a path that cannot be the socket is refused in one line
+# and leaves nothing behind (bad_socket_paths); xvsd killed or stopped and started again
 # (xvsd_restarts); port del removes the sockets (port_del_removes_socket).
 source "$(dirname "$0")/lib/lib.sh"
 require_env jq setpriv
@@ -30,7 +31,8 @@ PEER=$TOP/selftests/.output/stream_peer
 
 TESTS=(relays_listen ping_both_ways peer_leaves_and_returns stalled_peer
        bad_length_closes too_big_skipped vm_burst_counted multi_queue
-       socket_owner_mode dgram_framing xvsd_restarts port_del_removes_socket)
+       socket_owner_mode dgram_framing bad_socket_paths xvsd_restarts
+       port_del_removes_socket)
 
 VM_MAC=02:00:00:00:09:64
 VM_IP=10.9.0.100
@@ -327,6 +329,18 @@ dgram_framing() {
 	xvsctl -j show | jq -c '.. | objects | select(.name? == "vm2") | .afxdp.relay_stats |
 		{connects, disconnects, to_peer_packets, from_peer_packets}'
 	[ "$(relay_stat vm2 connects)" = $((c0 + 2)) ] || fail "connects"
+}
+
+bad_socket_paths() {
+	local out
+	touch "$RUNDIR/file.sock"
+	expect 2 port add vmx --bridge br0 --type afxdp --vm-socket "$RUNDIR/no/such.sock"
+	expect 1 port add vmx --bridge br0 --type afxdp --vm-socket "$RUNDIR/file.sock"
+	expect 1 port add vmx --bridge br0 --type afxdp --vm-socket "$SOCK"
+	check test -f "$RUNDIR/file.sock"
+	ip -n "$SW" link show vmx >/dev/null 2>&1 && fail "vmx left behind"
+	# vm1's relay still serves.
+	out=$(peer --timeout 10 --ping 10.9.0.1 --count 2) || fail "vm1 after: $out"
 }
 
 # xvsd dies (its socket file stays behind, nobody listening) or stops:
