@@ -279,8 +279,9 @@ struct add_args {
 };
 
 /* "--opt VALUE" or "--opt=VALUE" into its slot, once. */
-static int add_option(struct cmd_args *a, const char *w, struct add_args *aa)
+static int add_option(struct cmd_args *a, const char *w, void *args)
 {
+	struct add_args *aa = args;
 	static const struct { const char *opt; size_t off; } opts[] = {
 		{ "--bridge", offsetof(struct add_args, bridge) },
 		{ "--type", offsetof(struct add_args, type) },
@@ -370,8 +371,9 @@ static int arg_mode(const struct cmd_args *a, const char *s, struct json_object 
 }
 
 static int add_request(struct cmd_args *a, const char *name,
-		       const struct add_args *aa, struct json_object *req)
+		       const void *args, struct json_object *req)
 {
+	const struct add_args *aa = args;
 	__u32 q = 1;
 	int err;
 
@@ -440,50 +442,18 @@ static void print_added(struct json_object *req, struct json_object *reply)
 
 static int port_add(struct ctl *c, struct cmd_args *a)
 {
-	struct json_object *req, *reply = NULL;
-	struct add_args aa = {};
-	const char *name, *w;
-	int err;
+	static const struct add_ops ops = {
+		.what = "port", .option = add_option, .request = add_request,
+		.print = print_added,
+	};
+	struct add_args args = {};
 
-	name = arg_next(a);
-	if (!name)
-		return usage_err(a, "missing port name");
-	if (name[0] == '-')
-		return usage_err(a, "missing port name (before the options)");
-	err = arg_ifname(a, name);
-	while (!err && (w = arg_next(a)))
-		err = w[0] == '-' ? add_option(a, w, &aa) :
-		      usage_err(a, "unexpected argument '%s'", w);
-	if (err)
-		return err;
-	req = json_object_new_object();
-	err = add_request(a, name, &aa, req);
-	if (!err)
-		err = ctl_request(c, req, CTL_START, &reply);
-	if (!err)
-		print_added(req, reply);
-	json_object_put(reply);
-	json_object_put(req);
-	return err;
+	return cmd_add_named(c, a, &ops, &args);
 }
 
 static int port_del(struct ctl *c, struct cmd_args *a)
 {
-	struct json_object *req;
-	const char *name = arg_next(a);
-	int err;
-
-	if (!name)
-		return usage_err(a, "missing port name");
-	err = arg_ifname(a, name);
-	if (!err)
-		err = arg_end(a);
-	if (err)
-		return err;
-	req = json_object_new_object();
-	json_object_object_add(req, "cmd", json_object_new_string("port_del"));
-	json_object_object_add(req, "name", json_object_new_string(name));
-	return ctl_request_plain(c, req, CTL_NO_START);
+	return cmd_del_named(c, a, "port", "port_del");
 }
 
 /* --- exec ------------------------------------------------------------ */

@@ -70,8 +70,9 @@ struct tunnel_args {
 };
 
 /* "--opt VALUE" or "--opt=VALUE" into its slot, once. */
-static int tunnel_option(struct cmd_args *a, const char *w, struct tunnel_args *ta)
+static int tunnel_option(struct cmd_args *a, const char *w, void *args)
 {
+	struct tunnel_args *ta = args;
 	static const struct { const char *opt; size_t off; } opts[] = {
 		{ "--bridge", offsetof(struct tunnel_args, bridge) },
 		{ "--remote", offsetof(struct tunnel_args, remote) },
@@ -121,8 +122,9 @@ static int arg_ipv4(const struct cmd_args *a, const char *opt, const char *s)
 
 /* Check every argument; build the request. */
 static int tunnel_request(struct cmd_args *a, const char *name,
-			  const struct tunnel_args *ta, struct json_object *req)
+			  const void *args, struct json_object *req)
 {
+	const struct tunnel_args *ta = args;
 	static const char *const hooks[] = { "auto", "xdp", "tc" };
 	__u32 key, ttl, tos;
 	size_t i;
@@ -193,50 +195,18 @@ static void print_added(struct json_object *req, struct json_object *reply)
 
 static int tunnel_add(struct ctl *c, struct cmd_args *a)
 {
-	struct json_object *req, *reply = NULL;
-	struct tunnel_args ta = {};
-	const char *name, *w;
-	int err = 0;
+	static const struct add_ops ops = {
+		.what = "tunnel", .option = tunnel_option, .request = tunnel_request,
+		.print = print_added,
+	};
+	struct tunnel_args args = {};
 
-	name = arg_next(a);
-	if (!name)
-		return usage_err(a, "missing tunnel name");
-	if (name[0] == '-')
-		return usage_err(a, "missing tunnel name (before the options)");
-	err = arg_ifname(a, name);
-	while (!err && (w = arg_next(a)))
-		err = w[0] == '-' ? tunnel_option(a, w, &ta) :
-		      usage_err(a, "unexpected argument '%s'", w);
-	if (err)
-		return err;
-	req = json_object_new_object();
-	err = tunnel_request(a, name, &ta, req);
-	if (!err)
-		err = ctl_request(c, req, CTL_START, &reply);
-	if (!err)
-		print_added(req, reply);
-	json_object_put(reply);
-	json_object_put(req);
-	return err;
+	return cmd_add_named(c, a, &ops, &args);
 }
 
 static int tunnel_del(struct ctl *c, struct cmd_args *a)
 {
-	struct json_object *req;
-	const char *name = arg_next(a);
-	int err;
-
-	if (!name)
-		return usage_err(a, "missing tunnel name");
-	err = arg_ifname(a, name);
-	if (!err)
-		err = arg_end(a);
-	if (err)
-		return err;
-	req = json_object_new_object();
-	json_object_object_add(req, "cmd", json_object_new_string("tunnel_del"));
-	json_object_object_add(req, "name", json_object_new_string(name));
-	return ctl_request_plain(c, req, CTL_NO_START);
+	return cmd_del_named(c, a, "tunnel", "tunnel_del");
 }
 
 /* --- show ------------------------------------------------------------ */

@@ -213,6 +213,55 @@ int arg_end(const struct cmd_args *a)
 	return 0;
 }
 
+int cmd_add_named(struct ctl *c, struct cmd_args *a, const struct add_ops *ops,
+		  void *args)
+{
+	struct json_object *req, *reply = NULL;
+	const char *name, *w;
+	int err;
+
+	name = arg_next(a);
+	if (!name)
+		return usage_err(a, "missing %s name", ops->what);
+	if (name[0] == '-')
+		return usage_err(a, "missing %s name (before the options)", ops->what);
+	err = arg_ifname(a, name);
+	while (!err && (w = arg_next(a)))
+		err = w[0] == '-' ? ops->option(a, w, args) :
+		      usage_err(a, "unexpected argument '%s'", w);
+	if (err)
+		return err;
+	req = json_object_new_object();
+	err = ops->request(a, name, args, req);
+	if (!err)
+		err = ctl_request(c, req, CTL_START, &reply);
+	if (!err)
+		ops->print(req, reply);
+	json_object_put(reply);
+	json_object_put(req);
+	return err;
+}
+
+int cmd_del_named(struct ctl *c, struct cmd_args *a, const char *what,
+		  const char *cmd)
+{
+	struct json_object *req;
+	const char *name = arg_next(a);
+	int err;
+
+	if (!name)
+		return usage_err(a, "missing %s name", what);
+	err = arg_ifname(a, name);
+	if (!err)
+		err = arg_end(a);
+	if (err)
+		return err;
+	req = json_object_new_object();
+	json_object_object_add(req, "cmd", json_object_new_string(cmd));
+	json_object_object_add(req, "name", json_object_new_string(name));
+	return ctl_request_plain(c, req, CTL_NO_START);
+}
+
 static int do_help(struct ctl *c, struct cmd_args *a);
 
 static const struct object {

@@ -55,6 +55,24 @@ int arg_ifname(const struct cmd_args *a, const char *s);
 int arg_bridge(const struct cmd_args *a, const char *s);
 int arg_end(const struct cmd_args *a);
 
+/* `OBJECT add NAME OPTION...` for the objects xvsd makes by name (GRE
+ * tunnels, AF_XDP ports): each option (a word starting with '-') goes to
+ * option() into args, then request() checks them whole and builds the
+ * request, which is sent - starting xvsd if need be - and print() shows
+ * what was made.  `OBJECT del NAME` sends {cmd, name}.
+ */
+struct add_ops {
+	const char *what;		/* "tunnel", "port": for errors */
+	int (*option)(struct cmd_args *a, const char *w, void *args);
+	int (*request)(struct cmd_args *a, const char *name, const void *args,
+		       struct json_object *req);
+	void (*print)(struct json_object *req, struct json_object *reply);
+};
+int cmd_add_named(struct ctl *c, struct cmd_args *a, const struct add_ops *ops,
+		  void *args);
+int cmd_del_named(struct ctl *c, struct cmd_args *a, const char *what,
+		  const char *cmd);
+
 /* An object's commands: `xvsctl OBJECT COMMAND ARGS`.  cmds[0] is what
  * the object alone means (`fdb` is `fdb show`), and also what a first
  * word listed in `implicit` starts (`fdb dev D` is `fdb show dev D`).
