@@ -228,7 +228,8 @@ vlan_access() {
 flow_drop() {
 	local d0
 	client_start
-	pings b 1 || fail "b cannot ping the appliance"
+	# b's first echo also waits for ARP: under load give it a few tries.
+	wait_for 10 pings b 1 || fail "b cannot ping the appliance"
 	check xvsctl flow add br0 "priority=100,icmp,nw_dst=$APP_IP actions=drop"
 	d0=$(xsk_stat rx_packets)
 	pings b 2 && fail "the rule dropping ICMP to the appliance did not"
