@@ -432,9 +432,9 @@ static void ovs_own_print(json_object *meta)
 	for (i = 0; i < NR_SCENS; i++) {
 		if (!n_own[i])
 			continue;
-		printf("%s ovs-vswitchd's own CPU per forwarded frame: %.0f ns",
-		       json_object_object_length(o) ? "," : "ovs-netdev:", bench_median_of(ovs_own[i], n_own[i]));
-		printf(" (%s)", scens[i].name);
+		printf("%s %.0f ns (%s)", json_object_object_length(o) ? "," :
+		       "ovs-netdev: ovs-vswitchd's own CPU per forwarded frame:",
+		       bench_median_of(ovs_own[i], n_own[i]), scens[i].name);
 		json_object_object_add(o, scens[i].name,
 				       json_object_new_double(bench_median_of(ovs_own[i], n_own[i])));
 	}
