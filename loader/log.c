@@ -46,6 +46,10 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 
 	if (lvl > log_level)
 		return;
+	/* One line in several writes: held whole against the relay threads'
+	 * lines (relay.h).
+	 */
+	flockfile(stderr);
 	if (log_ts) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		localtime_r(&ts.tv_sec, &tm);
@@ -60,4 +64,5 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
