@@ -138,7 +138,7 @@ static void print_relay_stats(struct json_object *r)
 {
 	static const char *const drops[] = {
 		"drop_no_peer", "drop_peer_stalled", "drop_too_big", "drop_tx_full",
-		"rx_ring_full", "rx_fill_ring_empty_descs", "rx_dropped",
+		"protocol_errors", "rx_ring_full", "rx_fill_ring_empty_descs", "rx_dropped",
 		"rx_invalid_descs", "tx_invalid_descs",
 	};
 	char fmt[64];

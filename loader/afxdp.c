@@ -752,6 +752,7 @@ static json_object *relay_json(struct relay *r)
 	add_u64(o, "drop_peer_stalled", s.drop_peer_stalled);
 	add_u64(o, "drop_too_big", s.drop_too_big);
 	add_u64(o, "drop_tx_full", s.drop_tx_full);
+	add_u64(o, "protocol_errors", s.protocol_errors);
 	add_u64(o, "rx_dropped", s.xsk.rx_dropped);
 	add_u64(o, "rx_invalid_descs", s.xsk.rx_invalid_descs);
 	add_u64(o, "tx_invalid_descs", s.xsk.tx_invalid_descs);

@@ -212,14 +212,17 @@ stalled_peer() {
 }
 
 bad_length_closes() {
-	local d0 out len
+	local d0 e0 out len
 	for len in 0 0xffffffff; do
 		d0=$(relay_stat vm1 disconnects)
+		e0=$(relay_stat vm1 protocol_errors)
 		out=$(peer --timeout 5 --bad-length $len)
 		echo "length $len: $out"
 		[ "$(count "$out" closed)" = 1 ] || fail "length $len: connection not closed"
 		wait_for 2 test "$(relay_stat vm1 disconnects)" = $((d0 + 1)) ||
 			fail "disconnect not counted"
+		[ "$(relay_stat vm1 protocol_errors)" = $((e0 + 1)) ] ||
+			fail "length $len: protocol error not counted"
 	done
 	echo "logged (once a second at most):" \
 		"$(grep -c "sent a frame length of no frame" "$RUNDIR/$INST.log")"
