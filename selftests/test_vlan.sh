@@ -73,9 +73,10 @@ vlans_isolated() {
 # Test frames (EtherType 0x88b5, from a1) to $2 that station $1 receives,
 # counted in the background.
 count_rx() {
-	in_ns "$(ns_of "$1")" timeout 4 tcpdump -l -n -i eth0 -Q in \
+	in_ns "$(ns_of "$1")" timeout 60 tcpdump -l -n -i eth0 -Q in \
 		ether dst "$2" and ether src 02:00:00:00:10:01 and ether proto 0x88b5 \
-		2>"$RUNDIR/rx.$1.err" | grep -c ethertype >"$RUNDIR/rx.$1" &
+		>"$RUNDIR/rx.$1.out" 2>"$RUNDIR/rx.$1.err" &
+	echo "$! $1" >>"$RUNDIR/rx.pids"
 }
 
 counts_ready() {
@@ -83,6 +84,25 @@ counts_ready() {
 	for s in "$@"; do
 		wait_for 5 grep -q "listening on" "$RUNDIR/rx.$s.err" || return 1
 	done
+}
+
+rx_n() { grep -c ethertype "$RUNDIR/rx.$1.out"; }
+
+# counts_done N STATION...: once each STATION has N frames (10 s at most:
+# a VM without KVM is slow) and the rest have had a moment, stop every
+# capture; rx.S holds each one's count.  A fixed capture window was too
+# short under TCG.
+counts_done() {
+	local n=$1 s pid
+	shift
+	for s in "$@"; do
+		wait_for 10 test "$(rx_n "$s")" -ge "$n"
+	done
+	sleep 1
+	while read -r pid s; do kill "$pid" 2>/dev/null; done <"$RUNDIR/rx.pids"
+	wait
+	while read -r pid s; do rx_n "$s" >"$RUNDIR/rx.$s"; done <"$RUNDIR/rx.pids"
+	rm -f "$RUNDIR/rx.pids"
 }
 
 # Broadcast and unknown unicast from a1 reach VLAN 10 only.
@@ -99,7 +119,7 @@ dst = bytes.fromhex(sys.argv[1].replace(":", ""))
 for _ in range(3):
     s.send(dst + bytes.fromhex("020000001001" "88b5") + bytes(46))
 PY
-		wait
+		counts_done 3 c1 a2
 		echo "$dst: b1=$(cat $RUNDIR/rx.b1) c1=$(cat $RUNDIR/rx.c1) a2=$(cat $RUNDIR/rx.a2) b2=$(cat $RUNDIR/rx.b2)"
 		[ "$(cat $RUNDIR/rx.c1)" = 3 ] || fail "c1 (10) missed the frames to $dst"
 		[ "$(cat $RUNDIR/rx.a2)" = 3 ] || fail "a2 (10, over the trunk) missed them"
@@ -162,7 +182,7 @@ h = bytes.fromhex("ffffffffffff" "020000001001")
 s.send(h + bytes.fromhex("8100" "0014" "88b5") + bytes(46))
 s.send(h + bytes.fromhex("8100" "000a" "8100" "0014" "88b5") + bytes(46))
 PY
-	wait
+	counts_done 0
 	after=$(xvsctl -j stats | grep -o '"vlan_tagged_on_access":[0-9]*' | cut -d: -f2)
 	echo "b1 got $(cat $RUNDIR/rx.b1), b2 got $(cat $RUNDIR/rx.b2); drops $before -> $after"
 	[ "$(cat $RUNDIR/rx.b1)" = 0 ] && [ "$(cat $RUNDIR/rx.b2)" = 0 ] ||
