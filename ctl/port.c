@@ -281,8 +281,7 @@ struct add_args {
 /* "--opt VALUE" or "--opt=VALUE" into its slot, once. */
 static int add_option(struct cmd_args *a, const char *w, void *args)
 {
-	struct add_args *aa = args;
-	static const struct { const char *opt; size_t off; } opts[] = {
+	static const struct opt_slot opts[] = {
 		{ "--bridge", offsetof(struct add_args, bridge) },
 		{ "--type", offsetof(struct add_args, type) },
 		{ "--queues", offsetof(struct add_args, queues) },
@@ -291,29 +290,8 @@ static int add_option(struct cmd_args *a, const char *w, void *args)
 		{ "--socket-mode", offsetof(struct add_args, mode) },
 		{ "--framing", offsetof(struct add_args, framing) },
 	};
-	const char **slot, *v;
-	size_t i, n = 0;
-	int err;
 
-	for (i = 0; i < ARRAY_SIZE(opts); i++) {
-		n = strlen(opts[i].opt);
-		if (!strncmp(w, opts[i].opt, n) && (w[n] == '\0' || w[n] == '='))
-			break;
-	}
-	if (i == ARRAY_SIZE(opts))
-		return usage_err(a, "unknown option '%s'", w);
-	slot = (const char **)((char *)aa + opts[i].off);
-	if (*slot)
-		return usage_err(a, "'%s' given twice", opts[i].opt);
-	if (w[n] == '=') {
-		v = w + n + 1;
-	} else {
-		err = arg_value(a, opts[i].opt, &v);
-		if (err)
-			return err;
-	}
-	*slot = v;
-	return 0;
+	return arg_slot(a, w, opts, ARRAY_SIZE(opts), args);
 }
 
 /* A user or group: a name, or a number. */

@@ -72,8 +72,7 @@ struct tunnel_args {
 /* "--opt VALUE" or "--opt=VALUE" into its slot, once. */
 static int tunnel_option(struct cmd_args *a, const char *w, void *args)
 {
-	struct tunnel_args *ta = args;
-	static const struct { const char *opt; size_t off; } opts[] = {
+	static const struct opt_slot opts[] = {
 		{ "--bridge", offsetof(struct tunnel_args, bridge) },
 		{ "--remote", offsetof(struct tunnel_args, remote) },
 		{ "--local", offsetof(struct tunnel_args, local) },
@@ -82,29 +81,8 @@ static int tunnel_option(struct cmd_args *a, const char *w, void *args)
 		{ "--tos", offsetof(struct tunnel_args, tos) },
 		{ "--uplink-hook", offsetof(struct tunnel_args, hook) },
 	};
-	const char **slot, *v;
-	size_t i, n;
-	int err;
 
-	for (i = 0; i < ARRAY_SIZE(opts); i++) {
-		n = strlen(opts[i].opt);
-		if (!strncmp(w, opts[i].opt, n) && (w[n] == '\0' || w[n] == '='))
-			break;
-	}
-	if (i == ARRAY_SIZE(opts))
-		return usage_err(a, "unknown option '%s'", w);
-	slot = (const char **)((char *)ta + opts[i].off);
-	if (*slot)
-		return usage_err(a, "'%s' given twice", opts[i].opt);
-	if (w[n] == '=') {
-		v = w + n + 1;
-	} else {
-		err = arg_value(a, opts[i].opt, &v);
-		if (err)
-			return err;
-	}
-	*slot = v;
-	return 0;
+	return arg_slot(a, w, opts, ARRAY_SIZE(opts), args);
 }
 
 static int arg_ipv4(const struct cmd_args *a, const char *opt, const char *s)

@@ -213,6 +213,34 @@ int arg_end(const struct cmd_args *a)
 	return 0;
 }
 
+int arg_slot(struct cmd_args *a, const char *w, const struct opt_slot *opts,
+	     size_t n, void *args)
+{
+	const char **slot, *v;
+	size_t i, len = 0;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		len = strlen(opts[i].opt);
+		if (!strncmp(w, opts[i].opt, len) && (w[len] == '\0' || w[len] == '='))
+			break;
+	}
+	if (i == n)
+		return usage_err(a, "unknown option '%s'", w);
+	slot = (const char **)((char *)args + opts[i].off);
+	if (*slot)
+		return usage_err(a, "'%s' given twice", opts[i].opt);
+	if (w[len] == '=') {
+		v = w + len + 1;
+	} else {
+		err = arg_value(a, opts[i].opt, &v);
+		if (err)
+			return err;
+	}
+	*slot = v;
+	return 0;
+}
+
 int cmd_add_named(struct ctl *c, struct cmd_args *a, const struct add_ops *ops,
 		  void *args)
 {

@@ -55,6 +55,16 @@ int arg_ifname(const struct cmd_args *a, const char *s);
 int arg_bridge(const struct cmd_args *a, const char *s);
 int arg_end(const struct cmd_args *a);
 
+/* "--opt VALUE" or "--opt=VALUE" into the string slot of `args` that the
+ * table gives for --opt (at most once).
+ */
+struct opt_slot {
+	const char *opt;
+	size_t off;		/* of its const char * in args */
+};
+int arg_slot(struct cmd_args *a, const char *w, const struct opt_slot *opts,
+	     size_t n, void *args);
+
 /* `OBJECT add NAME OPTION...` for the objects xvsd makes by name (GRE
  * tunnels, AF_XDP ports): each option (a word starting with '-') goes to
  * option() into args, then request() checks them whole and builds the
