@@ -240,27 +240,10 @@ static int scenario_run(int si)
 	return 0;
 }
 
-
 /* Bytes per MAC table entry: memlock of a map made like xvs_fdb
  * (bpf/lib/maps.h: hash, no prealloc) empty and with n entries; and
  * what the xvs-xdp instance's own xvs_fdb holds after the run.
  */
-static long long memlock(int fd)
-{
-	char path[64], line[128];
-	long long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "memlock: %lld", &v) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return v;
-}
-
 static void fdb_memory(json_object *meta)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, mo, .map_flags = BPF_F_NO_PREALLOC);
@@ -275,12 +258,12 @@ static void fdb_memory(json_object *meta)
 			    env.fdb_size, &mo);
 	if (fd < 0)
 		return;
-	m0 = memlock(fd);
+	m0 = bench_memlock(fd);
 	for (i = 0; i < n; i++) {
 		memcpy(k.mac + 2, &i, sizeof(i));
 		bpf_map_update_elem(fd, &k, &e, BPF_NOEXIST);
 	}
-	m1 = memlock(fd);
+	m1 = bench_memlock(fd);
 	close(fd);
 	printf("\nMAC table memory: %.1f bytes per entry (memlock of a no-prealloc hash "
 	       "like xvs_fdb: %lld empty, %lld with %u entries; key %zu + value %zu B)\n",
@@ -294,9 +277,9 @@ static void fdb_memory(json_object *meta)
 		     i = bpf_map_get_next_key(fd, &next, &next))
 			count++;
 		printf("xvs-xdp's own xvs_fdb after the run: %u entries, memlock %lld\n",
-		       count, memlock(fd));
+		       count, bench_memlock(fd));
 		json_object_object_add(o, "xvs_xdp_fdb_entries", json_object_new_int(count));
-		json_object_object_add(o, "xvs_xdp_fdb_memlock", json_object_new_int64(memlock(fd)));
+		json_object_object_add(o, "xvs_xdp_fdb_memlock", json_object_new_int64(bench_memlock(fd)));
 		close(fd);
 	}
 	json_object_object_add(meta, "fdb_memory", o);

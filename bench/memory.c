@@ -13,25 +13,9 @@
 #include "maps/fdb.h"
 #include "bench/bench_flows.h"
 #include "bench/memory.h"
+#include "bench/report.h"
 
 #define MEM_FDB_N	10000	/* MAC entries written to measure the growth */
-
-/* memlock of a map, as /proc/self/fdinfo says it (and bpftool); -1 if not. */
-static long long memlock(int fd)
-{
-	char path[64], line[128];
-	long long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "memlock: %lld", &v) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return v;
-}
 
 struct mem_row {
 	const char *what;		/* "MAC table entry" */
@@ -48,14 +32,14 @@ static double fdb_growth(const struct bpf_map *m, __u32 spare)
 	struct xvs_fdb_key k = { .bridge = spare };
 	struct xvs_fdb_entry e = { .ifindex = 1, .flags = XVS_FDB_F_STATIC };
 	int fd = bpf_map__fd(m), err = 0;
-	long long m0 = memlock(fd), m1;
+	long long m0 = bench_memlock(fd), m1;
 	__u32 i;
 
 	for (i = 0; i < MEM_FDB_N && !err; i++) {
 		memcpy(k.mac + 2, &i, sizeof(i));
 		err = bpf_map_update_elem(fd, &k, &e, BPF_NOEXIST);
 	}
-	m1 = memlock(fd);
+	m1 = bench_memlock(fd);
 	while (i--) {
 		memcpy(k.mac + 2, &i, sizeof(i));
 		bpf_map_delete_elem(fd, &k);
@@ -72,16 +56,16 @@ static double flows_growth(const struct bpf_map *m, struct flow_table *ft,
 
 	if (!ft || !set || !set->rules || flow_set_install(ft, bridge, NULL))
 		return -1;
-	m0 = memlock(bpf_map__fd(m));
+	m0 = bench_memlock(bpf_map__fd(m));
 	err = flow_set_install(ft, bridge, set);
-	m1 = memlock(bpf_map__fd(m));
+	m1 = bench_memlock(bpf_map__fd(m));
 	flow_set_install(ft, bridge, NULL);
 	return err || m0 < 0 ? -1 : (double)(m1 - m0) / set->n_rules;
 }
 
 static double per_slot(const struct bpf_map *m)
 {
-	long long v = memlock(bpf_map__fd(m));
+	long long v = bench_memlock(bpf_map__fd(m));
 
 	return v < 0 ? -1 : (double)v / bpf_map__max_entries(m);
 }
@@ -89,7 +73,7 @@ static double per_slot(const struct bpf_map *m)
 static void row_print(FILE *f, const struct mem_row *r, json_object *arr)
 {
 	const struct bpf_map *m = r->map;
-	long long ml = memlock(bpf_map__fd(m));
+	long long ml = bench_memlock(bpf_map__fd(m));
 	json_object *o;
 
 	fprintf(f, "| %s | %s | %u + %u | %u | %lld | %.1f | %s |\n", r->what,

@@ -33,6 +33,7 @@
 
 #include "loader/log.h"
 #include "loader/util.h"
+#include "bench/report.h"
 #include "bench/topo.h"
 
 #define OVS_SCHEMA	"/usr/share/openvswitch/vswitch.ovsschema"
@@ -46,20 +47,7 @@ int ovs_available(void)
 	       !access(OVS_SCHEMA, R_OK);
 }
 
-static int run(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	if (rc)
-		pr_err("ovs: '%s' exited %d", cmd, rc);
-	return rc ? -EIO : 0;
-}
+#define run(...)	bench_sh("ovs", __VA_ARGS__)
 
 /* A daemon of ours: in the switch namespace if `ns` >= 0, on `cpu` if
  * >= 0, its output in DIR/NAME.out, the OVS directories all DIR.

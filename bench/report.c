@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,4 +277,37 @@ int bench_fwd_report(const char *title, struct bench_fwd *const *s, int n,
 	json_object_object_add(meta, "unit", json_object_new_string("Mpps"));
 	json_object_object_add(meta, "results", arr);
 	return write_json(meta, json) ?: (md ? ret : -1);
+}
+
+long long bench_memlock(int fd)
+{
+	char path[64], line[128];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %lld", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+int bench_sh(const char *what, const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	rc = system(cmd);
+	if (rc) {
+		pr_err("%s: '%s' exited %d", what, cmd, rc);
+		return -EIO;
+	}
+	return 0;
 }

@@ -73,4 +73,12 @@ void bench_fwd_sample(struct bench_fwd *s, double mpps, double loss, double cpu)
 int bench_fwd_report(const char *title, struct bench_fwd *const *s, int n,
 		     json_object *meta, const char *json, const char *md);
 
+/* The `memlock` of a BPF map fd, as /proc/self/fdinfo (and bpftool) gives
+ * it: the map's memory use on this kernel; -1 if unknown.
+ */
+long long bench_memlock(int fd);
+/* A shell command; 0, or -EIO with it and its status logged after `what`. */
+int bench_sh(const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 #endif /* XVS_BENCH_REPORT_H */

@@ -23,6 +23,7 @@
 #include "bench_sink.skel.h"
 #include "loader/log.h"
 #include "loader/util.h"
+#include "bench/report.h"
 #include "bench/topo.h"
 
 #define DST_MAC		"02:00:00:00:00:0b"	/* the known station, behind p1 */
@@ -34,23 +35,7 @@ const char *const sys_name[NR_SYS] = {
 static const char sys_letter[NR_SYS + 1] = "bxtlo";
 static int orig_ns = -1;
 
-/* A shell command; 0, or -EIO with what failed logged. */
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	if (rc) {
-		pr_err("Couldn't set the topology up: '%s' exited %d", cmd, rc);
-		return -EIO;
-	}
-	return 0;
-}
+#define sh(...)	bench_sh("Couldn't set the topology up", __VA_ARGS__)
 
 int topo_enter(const struct topo *t, int which)
 {
